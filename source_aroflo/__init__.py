@@ -1,0 +1,3 @@
+from source_aroflo.source import SourceAroflo
+
+__all__ = ["SourceAroflo"]

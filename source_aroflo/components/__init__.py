@@ -1,0 +1,14 @@
+"""The Python components the manifest cannot express, one concern per module."""
+
+from source_aroflo.components.auth import AroFloHmacAuthenticator
+from source_aroflo.components.backoff import AroFloRateLimitBackoff
+from source_aroflo.components.config import StripWhitespace
+from source_aroflo.components.extractors import ZoneRecordExtractor
+from source_aroflo.components.paginators import AroFloPageNumber
+
+__all__ = [
+    "AroFloHmacAuthenticator",
+    "AroFloPageNumber", "AroFloRateLimitBackoff",
+    "StripWhitespace",
+    "ZoneRecordExtractor",
+]

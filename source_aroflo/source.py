@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from airbyte_cdk.models import ConfiguredAirbyteCatalog
+from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
+from airbyte_cdk.sources.source import TState
+
+
+class SourceAroflo(YamlDeclarativeSource):
+    """The connector is declared in manifest.yaml; this class only binds it to catalog, config and state.
+
+    The config must reach the constructor: the concurrent declarative source builds its streams from it.
+    """
+
+    def __init__(
+        self,
+        catalog: ConfiguredAirbyteCatalog | None = None,
+        config: Mapping[str, Any] | None = None,
+        state: TState = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(path_to_yaml="manifest.yaml", catalog=catalog, config=config, state=state, **kwargs)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+from source_aroflo.components.extractors import ZoneRecordExtractor, zone_records
+
+
+def _response(body) -> requests.Response:
+    response = requests.Response()
+    response.status_code = 200
+    response._content = json.dumps(body).encode() if not isinstance(body, bytes) else body
+    return response
+
+
+def _extract(body, **parameters):
+    extractor = ZoneRecordExtractor(config={}, parameters={"zone": "taskmaterials", "record_key": "materials",
+                                                           **parameters})
+    return list(extractor.extract_records(_response(body)))
+
+
+def test_reads_the_zone_specific_record_key():
+    body = {"status": "0", "statusmessage": "Login OK",
+            "zoneresponse": {"materials": [{"lineid": "a"}, {"lineid": "b"}], "currentpageresults": 2,
+                             "maxpageresults": "500", "pagenumber": "1"}}
+    assert _extract(body) == [{"lineid": "a"}, {"lineid": "b"}]
+
+
+def test_record_key_defaults_to_the_lower_cased_zone():
+    extractor = ZoneRecordExtractor(config={}, parameters={"zone": "Tasks"})
+    body = {"status": "0", "zoneresponse": {"tasks": [{"taskid": "x"}]}}
+    assert list(extractor.extract_records(_response(body))) == [{"taskid": "x"}]
+
+
+def test_a_lone_object_is_one_record():
+    assert _extract({"status": "0", "zoneresponse": {"materials": {"lineid": "a"}}}) == [{"lineid": "a"}]
+
+
+@pytest.mark.parametrize("zone_response", [None, {}, [], "", {"materials": []}, {"materials": None}])
+def test_empty_or_missing_zoneresponse_is_an_empty_page(zone_response):
+    body = {"status": "0", "statusmessage": "Login OK"}
+    if zone_response is not None:
+        body["zoneresponse"] = zone_response
+    assert _extract(body) == []
+
+
+@pytest.mark.parametrize("status", ["-99999", "1", "3", "6", "7", "8", "888888", "429", 7])
+def test_error_envelopes_never_become_records(status):
+    body = {"status": status, "statusmessage": "Exceeded Rate Limit - Daily",
+            "zoneresponse": {"materials": [{"lineid": "a"}]}}
+    assert _extract(body) == []
+
+
+def test_numeric_zero_status_and_missing_status_are_success():
+    assert _extract({"status": 0, "zoneresponse": {"materials": [{"lineid": "a"}]}}) == [{"lineid": "a"}]
+    # The vendor's Quotes samples omit status/statusmessage (a trimmed sample): still data.
+    assert zone_records({"zoneresponse": {"quotes": [{"quoteid": "q"}]}}, "quotes") == [{"quoteid": "q"}]
+
+
+def test_non_json_and_non_object_bodies_yield_nothing():
+    assert _extract(b"<html>502 Bad Gateway</html>") == []
+    assert _extract([1, 2]) == []
+
+
+def test_non_object_items_are_skipped():
+    assert _extract({"status": "0", "zoneresponse": {"materials": [{"lineid": "a"}, "junk", 3]}}) == [{"lineid": "a"}]
