@@ -1,0 +1,429 @@
+"""The AroFlo sandbox: a local, seeded simulator of the classic zone API.
+
+It answers exactly like AroFlo where the API notes say how (envelope, string values, record keys,
+30-day default filter, WHERE grammar, paging, joins, HMAC, limits and their headers, statuses 6, 7, 8,
+429, 888888) and exposes `/_sandbox/*` control endpoints with the ground truth and call statistics,
+so tests can compare a sync with what the account really holds.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from aroflo_sandbox.auth import Credentials, authenticate
+from aroflo_sandbox.dataset import Dataset, StoredRecord, generate
+from aroflo_sandbox.faults import FaultInjector, FaultPlan
+from aroflo_sandbox.limits import Limits, RateLimiter, next_melbourne_midnight
+from aroflo_sandbox.where import WhereError, parse_where
+from aroflo_sandbox.zones import ZONES, Zone, zone_for_param
+
+DEFAULT_CREDENTIALS = Credentials(
+    # base64-looking values with + / = on purpose: they must be URI-encoded in the Authorization header
+    u_encoded="U2FuZGJveCtVc2VyLzE=",
+    p_encoded="cDRzcy9Xb3JkKzIwMjY=",
+    org_encoded="JSc6TyBQLFAgCg==",
+    secret_key="sandbox-api-secret-7d1f0c2e9b",
+)
+MAX_PAGE_SIZE = 500
+SIZE_LIMIT_BYTES = 3_500_000
+DEFAULT_FILTER_MESSAGE = "Login OK. No WHERE clause found, default filter applied"
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    by_zone: Counter = field(default_factory=Counter)
+    by_status: Counter = field(default_factory=Counter)
+    without_where: int = 0
+    rate_limited: int = 0  # 429 and status 6 answers caused by the limits (not injected)
+    faults: Counter = field(default_factory=Counter)
+    daily_counted: Counter = field(default_factory=Counter)  # per zone, calls that counted against the day
+    log: list[dict[str, Any]] = field(default_factory=list)  # one line per request (no secrets)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("by_zone", "by_status", "faults", "daily_counted"):
+            data[key] = dict(getattr(self, key))
+        return data
+
+
+class SandboxState:
+    def __init__(
+        self,
+        seed: int = 42,
+        scale: float = 1.0,
+        now: datetime | None = None,
+        limits: Limits | None = None,
+        faults: FaultPlan | None = None,
+        credentials: Credentials = DEFAULT_CREDENTIALS,
+        max_skew_seconds: float = 300.0,
+    ) -> None:
+        self.lock = threading.RLock()
+        self.credentials = credentials
+        self.dataset: Dataset = generate(seed=seed, now=now, scale=scale)
+        self.limiter = RateLimiter(limits or Limits())
+        self.faults = FaultInjector(faults)
+        self.max_skew_seconds = max_skew_seconds
+        self.stats = Stats()
+
+    def truth(self, zone: Zone) -> list[dict[str, Any]]:
+        with self.lock:
+            return [r.data for r in self.dataset.zones[zone.param.lower()] if not r.deleted]
+
+
+def envelope(status: str, message: str, zone_response: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": status, "statusmessage": message}
+    if zone_response is not None:
+        body["zoneresponse"] = zone_response
+    return body
+
+
+def _lookup_for(zone: Zone, record: StoredRecord):
+    def lookup(name: str) -> tuple[str, Any]:
+        where_field = zone.where_fields[name]
+        return where_field.kind, where_field.get(record)
+
+    return lookup
+
+
+def _order_key(record: StoredRecord, field_name: str) -> str:
+    value = record.data.get(field_name)
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _is_single_id_read(zone: Zone, clauses: list[str]) -> bool:
+    """A GET of one record by its id: counted against the secondary 20,000/day allowance (§4.4)."""
+    if len(clauses) != 1 or not zone.id_where:
+        return False
+    tokens = [t.strip().lower() for t in clauses[0].split("|")]
+    return len(tokens) == 4 and tokens[1] == zone.id_where and tokens[2] == "="
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: SandboxHTTPServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: the stats endpoint tells all
+        pass
+
+    # ---- plumbing -------------------------------------------------------------------------------
+    def _send_json(self, code: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        payload = json.dumps(body, separators=(",", ":")).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _send_html(self, code: int, text: str) -> None:
+        payload = f"<html><body><h1>{code}</h1><p>{text}</p></body></html>".encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    # ---- routes ---------------------------------------------------------------------------------
+    def do_GET(self) -> None:
+        path, _, raw_query = self.path.partition("?")
+        if path.startswith("/_sandbox/"):
+            self._control("GET", path, raw_query, b"")
+        else:
+            self._api("GET", raw_query)
+
+    def do_POST(self) -> None:
+        path, _, raw_query = self.path.partition("?")
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if path.startswith("/_sandbox/"):
+            self._control("POST", path, raw_query, body)
+        else:
+            # The connector is read-only; the sandbox answers writes as AroFlo answers a bad request.
+            self._send_json(200, envelope("5", "Invalid Request Method"))
+
+    def do_PUT(self) -> None:
+        self._send_json(200, envelope("5", "Invalid Request Method"))
+
+    do_DELETE = do_PUT
+
+    # ---- the API --------------------------------------------------------------------------------
+    def _api(self, method: str, raw_query: str) -> None:
+        state = self.server.state
+        now = datetime.now(UTC)
+        headers = {k: v for k, v in self.headers.items()}
+        params = parse_qs(raw_query, keep_blank_values=True)
+        zone_param = (params.get("zone") or [""])[0]
+        log: dict[str, Any] = {"zone": zone_param, "where": params.get("where", []),
+                               "page": (params.get("page") or [""])[0],
+                               "pageSize": (params.get("pageSize") or [""])[0]}
+        with state.lock:
+            state.stats.requests += 1
+            state.stats.by_zone[zone_param.lower()] += 1
+            state.stats.log.append(log)
+
+        fault = state.faults.draw()
+        if fault:
+            with state.lock:
+                state.stats.faults[fault] += 1
+            log["fault"] = fault
+            if fault == "429":
+                return self._answer(log, 429, envelope("429", "Too Many Requests Per Second (max x3)"))
+            if fault == "6":
+                return self._answer(log, 200, envelope("6", "Exceeded Rate Limit - Requests per Minute"))
+            if fault == "5xx":
+                code = state.faults.server_error_code()
+                log["status"] = str(code)
+                return self._send_html(code, "Service Unavailable")
+            if fault == "drop":
+                log["status"] = "drop"
+                return self._drop()
+            if fault == "slow":
+                time.sleep(state.faults.plan.slow_seconds)
+
+        failure = authenticate(state.credentials, method, headers, raw_query, now, state.max_skew_seconds)
+        if failure:
+            return self._answer(log, 200, envelope(failure.status, failure.message))
+
+        zone = zone_for_param(zone_param) if zone_param else None
+        is_lastupdate = zone is not None and zone.param.lower() == "lastupdate"
+        clauses = params.get("where", [])
+        secondary = zone is not None and _is_single_id_read(zone, clauses)
+        verdict = state.limiter.admit(now, counts_daily=not is_lastupdate, secondary=secondary)
+        if verdict.status == "429":
+            with state.lock:
+                state.stats.rate_limited += 1
+            return self._answer(log, 429, envelope("429", "Too Many Requests Per Second (max x3)"), verdict.headers)
+        if verdict.status == "6":
+            with state.lock:
+                state.stats.rate_limited += 1
+            return self._answer(log, 200, envelope("6", "Exceeded Rate Limit - Requests per Minute"), verdict.headers)
+        if verdict.status == "7":
+            return self._answer(log, 200, envelope("7", "Exceeded Rate Limit - Daily"), verdict.headers)
+        if zone is not None and not is_lastupdate:
+            with state.lock:
+                state.stats.daily_counted[zone.param.lower()] += 1
+
+        if zone is None:
+            # The vendor table leaves this code blank; the sandbox uses 10 (documented in docs/sandbox.md).
+            message = "No Zone Specified" if not zone_param else f"Invalid Zone Specified: {zone_param}"
+            return self._answer(log, 200, envelope("10", message), verdict.headers)
+
+        status, message, body = self._query(zone, params, clauses, now)
+        self._answer(log, 200, envelope(status, message, body), verdict.headers)
+
+    def _answer(
+        self, log: dict[str, Any], code: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        state = self.server.state
+        log["status"] = body.get("status")
+        log["records"] = body.get("zoneresponse", {}).get("currentpageresults")
+        with state.lock:
+            state.stats.by_status[str(body.get("status"))] += 1
+        self._send_json(code, body, headers)
+
+    def _query(
+        self, zone: Zone, params: dict[str, list[str]], clauses: list[str], now: datetime
+    ) -> tuple[str, str, dict[str, Any] | None]:
+        state = self.server.state
+        message = "Login OK"
+        try:
+            page = int((params.get("page") or ["1"])[0] or 1)
+            requested_size = int((params.get("pageSize") or [str(MAX_PAGE_SIZE)])[0] or MAX_PAGE_SIZE)
+        except ValueError:
+            return "1", "Login Failed - Invalid Request String", None
+        page_size = max(1, min(requested_size, MAX_PAGE_SIZE))
+        page = max(1, page)
+
+        slow_limit = state.faults.plan.slow_query_page_size.get(zone.param.lower())
+        if slow_limit is not None and page_size > slow_limit:
+            return "888888", "IMSAPI request has timed out - please refine your query.", None
+
+        with state.lock:
+            records = [r for r in state.dataset.zones[zone.param.lower()] if not r.deleted]
+            if clauses:
+                try:
+                    expression = parse_where(clauses)
+                    expression.check(lambda name: zone.where_fields[name].kind)  # KeyError: unknown field
+                    records = [r for r in records if expression.evaluate(_lookup_for(zone, r))]
+                except WhereError as error:
+                    # The status code for this error is not documented; the text is (§1.3).
+                    return "-1", str(error), None
+            else:
+                state.stats.without_where += 1
+                if zone.default_filter is not None:
+                    dataset_now = state.dataset.now
+                    records = [r for r in records if zone.default_filter(r, dataset_now)]
+                    message = DEFAULT_FILTER_MESSAGE
+
+            for order in params.get("order", []):
+                name, _, direction = order.partition("|")
+                records = sorted(records, key=lambda r: _order_key(r, name.strip().lower()),
+                                 reverse=direction.strip().lower() == "desc")
+
+            chunk = records[(page - 1) * page_size: page * page_size]
+            joins = {j.strip().lower() for value in params.get("join", []) for j in value.split(",") if j.strip()}
+            rendered = [self._render(zone, r, joins) for r in chunk]
+
+        zone_response: dict[str, Any] = {
+            zone.record_key: rendered,
+            "currentpageresults": len(rendered),
+            "maxpageresults": page_size if page % 2 else str(page_size),  # number or string, as in the wild
+            "pagenumber": str(page),
+            "queryresponsetimes": {zone.record_key: 3},
+            "generatedisplayresponsetime": 1,
+        }
+        limit = state.faults.plan.size_limit_bytes.get(zone.param.lower(), SIZE_LIMIT_BYTES)
+        if len(json.dumps(zone_response, separators=(",", ":"))) > limit:
+            return "8", "Exceeded Size Rate Limit - Please try filtering your request down", None
+        return "0", message, zone_response
+
+    @staticmethod
+    def _render(zone: Zone, record: StoredRecord, joins: set[str]) -> dict[str, Any]:
+        data = dict(record.data)
+        for join in joins:
+            key = zone.joins.get(join)
+            # `join=project` also fills `stage` (§3.4): extra keys a join brings along.
+            for filled in (key, *zone.join_extras.get(join, ())) if key else ():
+                if filled in record.joins:
+                    data[filled] = record.joins[filled]
+        return data
+
+    # ---- control endpoints (tests and demo only) --------------------------------------------------
+    def _control(self, method: str, path: str, raw_query: str, body: bytes) -> None:
+        state = self.server.state
+        params = {k: v[0] for k, v in parse_qs(raw_query).items()}
+        payload = json.loads(body or b"{}")
+        route = path.removeprefix("/_sandbox/")
+        if route == "health":
+            return self._send_json(200, {"ok": True})
+        if route == "truth":
+            zone = zone_for_param(params.get("zone", ""))
+            if zone is None:
+                return self._send_json(404, {"error": "unknown zone"})
+            return self._send_json(200, {"zone": zone.param, "stream": zone.stream, "records": state.truth(zone)})
+        if route == "zones":
+            return self._send_json(200, {z.param: {"stream": z.stream, "count": len(state.truth(z))}
+                                         for z in ZONES.values()})
+        if route == "stats":
+            with state.lock:
+                data = state.stats.as_dict()
+                if params.get("log") != "1":
+                    data.pop("log")
+                data["daily_used"] = state.limiter.daily_used
+                data["daily_remaining"] = max(0, state.limiter.limits.daily - state.limiter.daily_used)
+                data["daily_resets_at"] = next_melbourne_midnight(datetime.now(UTC)).isoformat()
+            return self._send_json(200, data)
+        if method != "POST":
+            return self._send_json(405, {"error": "use POST"})
+        if route == "reset_stats":
+            with state.lock:
+                state.stats = Stats()
+            return self._send_json(200, {"ok": True})
+        if route == "reset_day":
+            state.limiter.reset_day()
+            return self._send_json(200, {"ok": True})
+        if route == "limits":
+            with state.lock:
+                for key, value in payload.items():
+                    setattr(state.limiter.limits, key, int(value))
+                if "daily_used" in payload:
+                    state.limiter.daily_used = int(payload["daily_used"])
+            return self._send_json(200, asdict(state.limiter.limits))
+        if route == "faults":
+            state.faults.configure(FaultPlan(**payload))
+            return self._send_json(200, state.faults.plan.as_dict())
+        if route == "mutate":
+            return self._send_json(200, self._mutate(payload))
+        return self._send_json(404, {"error": f"unknown control route {route}"})
+
+    def _mutate(self, payload: dict[str, Any]) -> dict[str, Any]:
+        state = self.server.state
+        zone = zone_for_param(payload["zone"])
+        if zone is None:
+            return {"error": "unknown zone"}
+        at = datetime.fromisoformat(payload["at"]) if payload.get("at") else datetime.now(UTC).replace(tzinfo=None)
+        at = at.replace(tzinfo=None, microsecond=0)
+        with state.lock:
+            op = payload["op"]
+            if op == "create":
+                record = state.dataset.create(zone.param, at)
+                return {"ok": True, "record": record.data}
+            if op == "update":
+                record = state.dataset.update(zone.param, payload["id"], at, payload.get("changes"))
+                return {"ok": True, "record": record.data}
+            if op == "delete":
+                state.dataset.delete(zone.param, payload["id"], at)
+                return {"ok": True}
+        return {"error": f"unknown op {payload.get('op')}"}
+
+
+class SandboxHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: SandboxState) -> None:
+        super().__init__(address, Handler)
+        self.state = state
+
+
+class Sandbox:
+    """Run the sandbox in a background thread (tests) or in the foreground (`python -m aroflo_sandbox`)."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, **state_options: Any) -> None:
+        self.state = SandboxState(**state_options)
+        self.httpd = SandboxHTTPServer((host, port), self.state)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def connector_config(self, **overrides: Any) -> dict[str, Any]:
+        credentials = self.state.credentials
+        config = {
+            "u_encoded": credentials.u_encoded,
+            "p_encoded": credentials.p_encoded,
+            "org_encoded": credentials.org_encoded,
+            "secret_key": credentials.secret_key,
+            "base_url": self.url,
+        }
+        config.update(overrides)
+        return config
+
+    def start(self) -> Sandbox:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="aroflo-sandbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def query_string_zone(url: str) -> str:
+    return (parse_qs(urlsplit(url).query).get("zone") or [""])[0]
