@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     sandbox = Sandbox(
-        port=args.port, seed=args.seed, scale=args.scale,
+        port=args.port,
+        seed=args.seed,
+        scale=args.scale,
         limits=Limits(per_second=args.per_second, per_minute=args.per_minute, daily=args.daily),
     )
     config = sandbox.connector_config()

@@ -66,7 +66,12 @@ def parse_timestamp(value: str) -> datetime | None:
 
 
 def expected_signature(
-    credentials: Credentials, method: str, accept: str, authorization: str, timestamp: str, var_string: str,
+    credentials: Credentials,
+    method: str,
+    accept: str,
+    authorization: str,
+    timestamp: str,
+    var_string: str,
     host_ip: str | None,
 ) -> str:
     parts = [method] + ([host_ip] if host_ip else []) + ["", accept, authorization, timestamp, var_string]
@@ -93,7 +98,9 @@ def authenticate(
     if not all(login[k] for k in ("uencoded", "pencoded", "orgEncoded")):
         return EMPTY_LOGIN
     if (login["uencoded"], login["pencoded"], login["orgEncoded"]) != (
-        credentials.u_encoded, credentials.p_encoded, credentials.org_encoded,
+        credentials.u_encoded,
+        credentials.p_encoded,
+        credentials.org_encoded,
     ):
         return DENIED
     accept = lower["accept"]

@@ -1436,7 +1436,7 @@ def _location(b: _Builder, t: datetime) -> StoredRecord:
         if rng.random() < 0.7
         else f"{oname} - {rng.choice(('Head Office', 'Depot', 'Unit 4', 'Site B'))}"
     )
-    data = {
+    data: dict[str, Any] = {
         "locationid": b.long_id(),
         "locationname": name,
         "address": p["street"],
@@ -1583,7 +1583,7 @@ def _project(b: _Builder, t: datetime) -> StoredRecord:
     end = start + timedelta(days=rng.randint(30, 300))
     loc = rng.choice(client.hidden["locations"]).data if client.hidden["locations"] else None
     contact = rng.choice(client.hidden["contacts"]).data if client.hidden["contacts"] else None
-    data = {
+    data: dict[str, Any] = {
         "projectid": b.long_id(),
         "projectnumber": str(n),
         "projectname": f"{client.data['clientname']} {rng.choice(_PROJECT_KINDS)}",
@@ -1708,6 +1708,7 @@ def _stocklevel(b: _Builder, t: datetime) -> StoredRecord:
         key = (item.data["itemid"], kind, hid)
         if key not in b.stock_keys:
             break
+    assert item is not None
     b.stock_keys.add(key)
     data = {
         "assignedtotype": kind,
@@ -2759,7 +2760,7 @@ def _bill(b: _Builder, t: datetime) -> StoredRecord:
         if age > 45 and rng.random() < 0.8
         else rng.choice(("in progress", "pending approval", "approved"))
     )
-    data = {
+    data: dict[str, Any] = {
         "dateinvoiced": fmt_date(local),
         "billnumber": f"{rng.randint(10, 99)}-{rng.randint(10000, 99999)}",
         "workorder": {

@@ -73,9 +73,7 @@ class RateLimiter:
                 status = "429"
             elif self._minute[1] >= self.limits.per_minute:
                 status = "6"
-            elif counts_daily and not secondary and self.daily_used >= self.limits.daily:
-                status = "7"
-            elif counts_daily and secondary and self.secondary_used >= self.limits.secondary_daily:
+            elif counts_daily and self._day_exhausted(secondary):
                 status = "7"
             if status is None:
                 self._second = (second, self._second[1] + 1)
@@ -85,6 +83,11 @@ class RateLimiter:
                 elif counts_daily:
                     self.daily_used += 1
             return Verdict(status, self._headers())
+
+    def _day_exhausted(self, secondary: bool) -> bool:
+        if secondary:
+            return self.secondary_used >= self.limits.secondary_daily
+        return self.daily_used >= self.limits.daily
 
     def _headers(self) -> dict[str, str]:
         return {

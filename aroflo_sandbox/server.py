@@ -8,6 +8,7 @@ so tests can compare a sync with what the account really holds.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -136,10 +137,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _drop(self) -> None:
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     # ---- routes ---------------------------------------------------------------------------------
     def do_GET(self) -> None:
@@ -171,9 +170,12 @@ class Handler(BaseHTTPRequestHandler):
         headers = {k: v for k, v in self.headers.items()}
         params = parse_qs(raw_query, keep_blank_values=True)
         zone_param = (params.get("zone") or [""])[0]
-        log: dict[str, Any] = {"zone": zone_param, "where": params.get("where", []),
-                               "page": (params.get("page") or [""])[0],
-                               "pageSize": (params.get("pageSize") or [""])[0]}
+        log: dict[str, Any] = {
+            "zone": zone_param,
+            "where": params.get("where", []),
+            "page": (params.get("page") or [""])[0],
+            "pageSize": (params.get("pageSize") or [""])[0],
+        }
         with state.lock:
             state.stats.requests += 1
             state.stats.by_zone[zone_param.lower()] += 1
@@ -210,11 +212,15 @@ class Handler(BaseHTTPRequestHandler):
         if verdict.status == "429":
             with state.lock:
                 state.stats.rate_limited += 1
-            return self._answer(log, 429, envelope("429", "Too Many Requests Per Second (max x3)"), verdict.headers)
+            return self._answer(
+                log, 429, envelope("429", "Too Many Requests Per Second (max x3)"), verdict.headers
+            )
         if verdict.status == "6":
             with state.lock:
                 state.stats.rate_limited += 1
-            return self._answer(log, 200, envelope("6", "Exceeded Rate Limit - Requests per Minute"), verdict.headers)
+            return self._answer(
+                log, 200, envelope("6", "Exceeded Rate Limit - Requests per Minute"), verdict.headers
+            )
         if verdict.status == "7":
             return self._answer(log, 200, envelope("7", "Exceeded Rate Limit - Daily"), verdict.headers)
         if zone is not None and not is_lastupdate:
@@ -275,11 +281,16 @@ class Handler(BaseHTTPRequestHandler):
 
             for order in params.get("order", []):
                 name, _, direction = order.partition("|")
-                records = sorted(records, key=lambda r: _order_key(r, name.strip().lower()),
-                                 reverse=direction.strip().lower() == "desc")
+                records = sorted(
+                    records,
+                    key=lambda r: _order_key(r, name.strip().lower()),
+                    reverse=direction.strip().lower() == "desc",
+                )
 
-            chunk = records[(page - 1) * page_size: page * page_size]
-            joins = {j.strip().lower() for value in params.get("join", []) for j in value.split(",") if j.strip()}
+            chunk = records[(page - 1) * page_size : page * page_size]
+            joins = {
+                j.strip().lower() for value in params.get("join", []) for j in value.split(",") if j.strip()
+            }
             rendered = [self._render(zone, r, joins) for r in chunk]
 
         zone_response: dict[str, Any] = {
@@ -318,10 +329,13 @@ class Handler(BaseHTTPRequestHandler):
             zone = zone_for_param(params.get("zone", ""))
             if zone is None:
                 return self._send_json(404, {"error": "unknown zone"})
-            return self._send_json(200, {"zone": zone.param, "stream": zone.stream, "records": state.truth(zone)})
+            return self._send_json(
+                200, {"zone": zone.param, "stream": zone.stream, "records": state.truth(zone)}
+            )
         if route == "zones":
-            return self._send_json(200, {z.param: {"stream": z.stream, "count": len(state.truth(z))}
-                                         for z in ZONES.values()})
+            return self._send_json(
+                200, {z.param: {"stream": z.stream, "count": len(state.truth(z))} for z in ZONES.values()}
+            )
         if route == "stats":
             with state.lock:
                 data = state.stats.as_dict()
@@ -359,7 +373,11 @@ class Handler(BaseHTTPRequestHandler):
         zone = zone_for_param(payload["zone"])
         if zone is None:
             return {"error": "unknown zone"}
-        at = datetime.fromisoformat(payload["at"]) if payload.get("at") else datetime.now(UTC).replace(tzinfo=None)
+        at = (
+            datetime.fromisoformat(payload["at"])
+            if payload.get("at")
+            else datetime.now(UTC).replace(tzinfo=None)
+        )
         at = at.replace(tzinfo=None, microsecond=0)
         with state.lock:
             op = payload["op"]
@@ -388,14 +406,14 @@ class Sandbox:
     """Run the sandbox in a background thread (tests) or in the foreground (`python -m aroflo_sandbox`)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, **state_options: Any) -> None:
+        self.host = host
         self.state = SandboxState(**state_options)
         self.httpd = SandboxHTTPServer((host, port), self.state)
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{self.host}:{self.httpd.server_port}/"
 
     def connector_config(self, **overrides: Any) -> dict[str, Any]:
         credentials = self.state.credentials

@@ -48,7 +48,11 @@ class Run:
 def run_connector(args: list[str], timeout: float = 900) -> Run:
     started = time.monotonic()
     process = subprocess.run(
-        [CONNECTOR, *args], capture_output=True, text=True, timeout=timeout, env={**os.environ},
+        [CONNECTOR, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ},
     )
     messages = []
     for line in process.stdout.splitlines():
@@ -72,7 +76,11 @@ def catalog(streams: list[str], sync_mode: str = "full_refresh") -> dict[str, An
     return {
         "streams": [
             {
-                "stream": {"name": name, "json_schema": {}, "supported_sync_modes": ["full_refresh", "incremental"]},
+                "stream": {
+                    "name": name,
+                    "json_schema": {},
+                    "supported_sync_modes": ["full_refresh", "incremental"],
+                },
                 "sync_mode": sync_mode,
                 "destination_sync_mode": "overwrite" if sync_mode == "full_refresh" else "append_dedup",
             }

@@ -22,7 +22,9 @@ def full_read(sandbox, tmp_path_factory) -> tuple[Run, dict]:
     control.reset()
     folder: Path = tmp_path_factory.mktemp("full")
     config = write_json(folder / "config.json", sandbox.connector_config())
-    run = run_connector(["read", "--config", config, "--catalog", write_json(folder / "catalog.json", catalog(STREAMS))])
+    run = run_connector(
+        ["read", "--config", config, "--catalog", write_json(folder / "catalog.json", catalog(STREAMS))]
+    )
     return run, control.stats(log=True)
 
 

@@ -9,21 +9,48 @@ from integration_tests.conftest import STREAMS, SandboxClient, run_connector, wr
 SECRETS = ("u_encoded", "p_encoded", "org_encoded", "secret_key")
 
 EXPECTED_KEYS = {
-    "last_update": [["zonename"], ["zoneid"]], "business_units": [["orgid"]], "permission_groups": [["groupid"]],
-    "users": [["userid"]], "user_positions": [["positionid"]], "timesheets": [["timesheetid"]],
-    "transaction_terms": [["transactiontermid"]], "priorities": [["priorityid"]], "clients": [["clientid"]],
-    "client_notes": [["noteid"]], "contacts": [["userid"]], "locations": [["locationid"]], "quotes": [["quoteid"]],
-    "quote_line_items": [["lineid"]], "task_types": [["tasktypeid"]], "tasks": [["taskid"]],
-    "task_materials": [["lineid"]], "task_labours": [["lineid"]], "task_expenses": [["lineid"]],
-    "invoices": [["invoiceid"]], "payments": [["paymentid"]], "suppliers": [["supplierid"]],
-    "inventory": [["itemid"]], "inventory_categories": [["categoryid"]],
+    "last_update": [["zonename"], ["zoneid"]],
+    "business_units": [["orgid"]],
+    "permission_groups": [["groupid"]],
+    "users": [["userid"]],
+    "user_positions": [["positionid"]],
+    "timesheets": [["timesheetid"]],
+    "transaction_terms": [["transactiontermid"]],
+    "priorities": [["priorityid"]],
+    "clients": [["clientid"]],
+    "client_notes": [["noteid"]],
+    "contacts": [["userid"]],
+    "locations": [["locationid"]],
+    "quotes": [["quoteid"]],
+    "quote_line_items": [["lineid"]],
+    "task_types": [["tasktypeid"]],
+    "tasks": [["taskid"]],
+    "task_materials": [["lineid"]],
+    "task_labours": [["lineid"]],
+    "task_expenses": [["lineid"]],
+    "invoices": [["invoiceid"]],
+    "payments": [["paymentid"]],
+    "suppliers": [["supplierid"]],
+    "inventory": [["itemid"]],
+    "inventory_categories": [["categoryid"]],
     "inventory_stock_levels": [["itemid"], ["assignedtotype"], ["assignedtoid"]],
-    "custom_holders": [["customholderid"]], "inventory_lists": [["listid"]],
-    "purchase_orders": [["purchaseorderid"]], "bills": [["billid"]], "bill_line_items": [["lineid"]],
-    "work_orders": [["workorderid"]], "work_order_line_items": [["lineid"]], "assets": [["assetid"]],
-    "asset_categories": [["categoryid"]], "message_board": [["messageid"]], "substatuses": [["substatusid"]],
-    "documents_and_photos": [["documentid"]], "schedules": [["scheduleid"]], "projects": [["projectid"]],
-    "stages": [["stageid"]], "message_templates": [["templateid"]], "tracking_centres": [["trackingcentreid"]],
+    "custom_holders": [["customholderid"]],
+    "inventory_lists": [["listid"]],
+    "purchase_orders": [["purchaseorderid"]],
+    "bills": [["billid"]],
+    "bill_line_items": [["lineid"]],
+    "work_orders": [["workorderid"]],
+    "work_order_line_items": [["lineid"]],
+    "assets": [["assetid"]],
+    "asset_categories": [["categoryid"]],
+    "message_board": [["messageid"]],
+    "substatuses": [["substatusid"]],
+    "documents_and_photos": [["documentid"]],
+    "schedules": [["scheduleid"]],
+    "projects": [["projectid"]],
+    "stages": [["stageid"]],
+    "message_templates": [["templateid"]],
+    "tracking_centres": [["trackingcentreid"]],
 }
 
 
@@ -36,7 +63,12 @@ def test_spec_declares_the_configuration():
     for key in SECRETS:
         assert properties[key]["airbyte_secret"] is True
         assert "Site Administration > Settings > General > AroFlo API" in properties[key]["description"]
-    assert [properties[k]["title"] for k in SECRETS] == ["uEncoded", "pEncoded", "orgEncoded", "API Secret Key"]
+    assert [properties[k]["title"] for k in SECRETS] == [
+        "uEncoded",
+        "pEncoded",
+        "orgEncoded",
+        "API Secret Key",
+    ]
     assert properties["page_size"]["minimum"] == 1 and properties["page_size"]["maximum"] == 500
     assert properties["page_size"]["default"] == 500
     assert properties["base_url"]["default"] == "https://api.aroflo.com/"
@@ -83,7 +115,9 @@ def test_check_with_a_wrong_user_says_permission_denied(control, sandbox, tmp_pa
     assert "uEncoded" in message
 
 
-def test_discover_lists_42_streams_with_their_keys_and_spends_no_call(control: SandboxClient, config_path: str):
+def test_discover_lists_42_streams_with_their_keys_and_spends_no_call(
+    control: SandboxClient, config_path: str
+):
     run = run_connector(["discover", "--config", config_path])
     streams = {s["name"]: s for s in run.of_type("CATALOG")[0]["catalog"]["streams"]}
     assert sorted(streams) == STREAMS and len(streams) == 42

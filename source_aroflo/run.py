@@ -6,6 +6,7 @@ import sys
 import traceback
 from datetime import UTC, datetime
 
+import orjson
 from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
 from airbyte_cdk.models import (
     AirbyteErrorTraceMessage,
@@ -15,7 +16,6 @@ from airbyte_cdk.models import (
     TraceType,
     Type,
 )
-import orjson
 
 from source_aroflo.source import SourceAroflo
 

@@ -8,7 +8,8 @@ from source_aroflo.components.paginators import AroFloPageNumber
 
 __all__ = [
     "AroFloHmacAuthenticator",
-    "AroFloPageNumber", "AroFloRateLimitBackoff",
+    "AroFloPageNumber",
+    "AroFloRateLimitBackoff",
     "StripWhitespace",
     "ZoneRecordExtractor",
 ]

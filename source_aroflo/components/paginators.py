@@ -18,7 +18,7 @@ AROFLO_MAX_PAGE_SIZE = 500
 
 
 def server_page_size(response: requests.Response) -> int | None:
-    """`maxpageresults` is the page size the server applied: a number in some responses, a string in others."""
+    """`maxpageresults`: the page size the server applied (a number in some responses, a string in others)."""
     try:
         value = response.json().get("zoneresponse", {}).get("maxpageresults")
         return int(value) if value not in (None, "") else None

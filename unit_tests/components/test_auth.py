@@ -25,7 +25,10 @@ MCP_TIMESTAMP = "2024-05-13T23:14:15.000Z"
 VECTORS = [
     (
         "mcp get_with_hostip",
-        "GET", "top-secret", MCP_AUTHORIZATION, MCP_TIMESTAMP,
+        "GET",
+        "top-secret",
+        MCP_AUTHORIZATION,
+        MCP_TIMESTAMP,
         "zone=lastupdate&where=and%7Czonename%7C%3D%7Ctasks&order=lastupdateutc%7Casc&page=1",
         "203.0.113.10",
         "GET+203.0.113.10++text/json+uencoded=test-user",
@@ -34,7 +37,10 @@ VECTORS = [
     ),
     (
         "mcp get_without_hostip_multiple_where",
-        "GET", "top-secret", MCP_AUTHORIZATION, MCP_TIMESTAMP,
+        "GET",
+        "top-secret",
+        MCP_AUTHORIZATION,
+        MCP_TIMESTAMP,
         "zone=lastupdate&where=and%7Czonename%7C%3D%7Cquotes&where=and%7Clastupdateutc%7C%3E%7C2022%2F02%2F01"
         "&order=lastupdateutc%7Casc&page=2&pageSize=250",
         None,
@@ -44,7 +50,10 @@ VECTORS = [
     ),
     (
         "mcp post_without_hostip",
-        "POST", "top-secret", MCP_AUTHORIZATION, MCP_TIMESTAMP,
+        "POST",
+        "top-secret",
+        MCP_AUTHORIZATION,
+        MCP_TIMESTAMP,
         "zone=tasks&postxml=%3Cimsapi%3E%3Ctasks%3E%3Ctask%3E%3Ctaskname%3EInstall%20AC%3C%2Ftaskname%3E"
         "%3C%2Ftask%3E%3C%2Ftasks%3E%3C%2Fimsapi%3E",
         None,
@@ -54,7 +63,9 @@ VECTORS = [
     ),
     (
         "dkk contacts",
-        "GET", "secret", authorization_value("user+encoded", "pass/encoded", "org=encoded"),
+        "GET",
+        "secret",
+        authorization_value("user+encoded", "pass/encoded", "org=encoded"),
         "2026-01-02T03:04:05.000Z",
         "zone=contacts&where=and%7Carchived%7C%3D%7Cfalse",
         None,
@@ -64,7 +75,9 @@ VECTORS = [
     ),
     (
         "notes tasks without HostIP",
-        "GET", "example-secret-key", authorization_value("PjZP+Qj/x==", "cTdod3Fk", "JSc6TyBQ=="),
+        "GET",
+        "example-secret-key",
+        authorization_value("PjZP+Qj/x==", "cTdod3Fk", "JSc6TyBQ=="),
         "2024-01-02T03:04:05.678Z",
         "zone=tasks&where=and%7Clastupdateddatetimeutc%7C%3E%7C2024-01-01%2000%3A00%3A00"
         "&order=lastupdated%7Casc&page=1&pageSize=100",
@@ -75,7 +88,9 @@ VECTORS = [
     ),
     (
         "notes tasks with HostIP",
-        "GET", "example-secret-key", authorization_value("PjZP+Qj/x==", "cTdod3Fk", "JSc6TyBQ=="),
+        "GET",
+        "example-secret-key",
+        authorization_value("PjZP+Qj/x==", "cTdod3Fk", "JSc6TyBQ=="),
         "2024-01-02T03:04:05.678Z",
         "zone=tasks&where=and%7Clastupdateddatetimeutc%7C%3E%7C2024-01-01%2000%3A00%3A00"
         "&order=lastupdated%7Casc&page=1&pageSize=100",
@@ -92,7 +107,9 @@ VECTORS = [
     [v[1:] for v in VECTORS],
     ids=[v[0] for v in VECTORS],
 )
-def test_published_vectors(method, secret, authorization, timestamp, var_string, host_ip, payload_prefix, signature):
+def test_published_vectors(
+    method, secret, authorization, timestamp, var_string, host_ip, payload_prefix, signature
+):
     payload = canonical_payload(method, "text/json", authorization, timestamp, var_string, host_ip)
     assert payload.startswith(payload_prefix)
     assert payload.endswith("+" + timestamp + "+" + var_string)
@@ -110,8 +127,13 @@ def test_timestamp_has_milliseconds_and_z():
 
 
 def _config(**extra):
-    return {"u_encoded": " PjZP+Qj/x== ", "p_encoded": "cTdod3Fk\n", "org_encoded": "JSc6TyBQ==",
-            "secret_key": " example-secret-key ", **extra}
+    return {
+        "u_encoded": " PjZP+Qj/x== ",
+        "p_encoded": "cTdod3Fk\n",
+        "org_encoded": "JSc6TyBQ==",
+        "secret_key": " example-secret-key ",
+        **extra,
+    }
 
 
 def _prepared(params):
@@ -121,10 +143,15 @@ def _prepared(params):
 def test_signs_the_exact_query_sent_and_reproduces_vector_3():
     """The third vector end to end: the authenticator's output equals the published signature."""
     signer = AroFloHmacAuthenticator(config=_config(), parameters={})
-    request = _prepared([
-        ("zone", "tasks"), ("where", "and|lastupdateddatetimeutc|>|2024-01-01 00:00:00"),
-        ("order", "lastupdated|asc"), ("page", "1"), ("pageSize", "100"),
-    ])
+    request = _prepared(
+        [
+            ("zone", "tasks"),
+            ("where", "and|lastupdateddatetimeutc|>|2024-01-01 00:00:00"),
+            ("order", "lastupdated|asc"),
+            ("page", "1"),
+            ("pageSize", "100"),
+        ]
+    )
     with mock.patch.object(auth, "utc_timestamp", return_value="2024-01-02T03:04:05.678Z"):
         signed = signer(request)
     assert signed.url == (
@@ -132,7 +159,10 @@ def test_signs_the_exact_query_sent_and_reproduces_vector_3():
         "&order=lastupdated%7Casc&page=1&pageSize=100"
     )
     assert signed.headers["Authentication"] == "HMAC " + VECTORS[4][-1]
-    assert signed.headers["Authorization"] == "uencoded=PjZP%2BQj%2Fx%3D%3D&pencoded=cTdod3Fk&orgEncoded=JSc6TyBQ%3D%3D"
+    assert (
+        signed.headers["Authorization"]
+        == "uencoded=PjZP%2BQj%2Fx%3D%3D&pencoded=cTdod3Fk&orgEncoded=JSc6TyBQ%3D%3D"
+    )
     assert signed.headers["Accept"] == "text/json"
     assert signed.headers["afdatetimeutc"] == "2024-01-02T03:04:05.678Z"
     assert "HostIP" not in signed.headers
@@ -140,10 +170,15 @@ def test_signs_the_exact_query_sent_and_reproduces_vector_3():
 
 def test_host_ip_goes_into_header_and_signature():
     signer = AroFloHmacAuthenticator(config=_config(host_ip=" 203.0.113.7 "), parameters={})
-    request = _prepared([
-        ("zone", "tasks"), ("where", "and|lastupdateddatetimeutc|>|2024-01-01 00:00:00"),
-        ("order", "lastupdated|asc"), ("page", "1"), ("pageSize", "100"),
-    ])
+    request = _prepared(
+        [
+            ("zone", "tasks"),
+            ("where", "and|lastupdateddatetimeutc|>|2024-01-01 00:00:00"),
+            ("order", "lastupdated|asc"),
+            ("page", "1"),
+            ("pageSize", "100"),
+        ]
+    )
     with mock.patch.object(auth, "utc_timestamp", return_value="2024-01-02T03:04:05.678Z"):
         signed = signer(request)
     assert signed.headers["HostIP"] == "203.0.113.7"

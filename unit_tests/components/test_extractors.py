@@ -16,15 +16,23 @@ def _response(body) -> requests.Response:
 
 
 def _extract(body, **parameters):
-    extractor = ZoneRecordExtractor(config={}, parameters={"zone": "taskmaterials", "record_key": "materials",
-                                                           **parameters})
+    extractor = ZoneRecordExtractor(
+        config={}, parameters={"zone": "taskmaterials", "record_key": "materials", **parameters}
+    )
     return list(extractor.extract_records(_response(body)))
 
 
 def test_reads_the_zone_specific_record_key():
-    body = {"status": "0", "statusmessage": "Login OK",
-            "zoneresponse": {"materials": [{"lineid": "a"}, {"lineid": "b"}], "currentpageresults": 2,
-                             "maxpageresults": "500", "pagenumber": "1"}}
+    body = {
+        "status": "0",
+        "statusmessage": "Login OK",
+        "zoneresponse": {
+            "materials": [{"lineid": "a"}, {"lineid": "b"}],
+            "currentpageresults": 2,
+            "maxpageresults": "500",
+            "pagenumber": "1",
+        },
+    }
     assert _extract(body) == [{"lineid": "a"}, {"lineid": "b"}]
 
 
@@ -48,8 +56,11 @@ def test_empty_or_missing_zoneresponse_is_an_empty_page(zone_response):
 
 @pytest.mark.parametrize("status", ["-99999", "1", "3", "6", "7", "8", "888888", "429", 7])
 def test_error_envelopes_never_become_records(status):
-    body = {"status": status, "statusmessage": "Exceeded Rate Limit - Daily",
-            "zoneresponse": {"materials": [{"lineid": "a"}]}}
+    body = {
+        "status": status,
+        "statusmessage": "Exceeded Rate Limit - Daily",
+        "zoneresponse": {"materials": [{"lineid": "a"}]},
+    }
     assert _extract(body) == []
 
 
@@ -65,4 +76,6 @@ def test_non_json_and_non_object_bodies_yield_nothing():
 
 
 def test_non_object_items_are_skipped():
-    assert _extract({"status": "0", "zoneresponse": {"materials": [{"lineid": "a"}, "junk", 3]}}) == [{"lineid": "a"}]
+    assert _extract({"status": "0", "zoneresponse": {"materials": [{"lineid": "a"}, "junk", 3]}}) == [
+        {"lineid": "a"}
+    ]

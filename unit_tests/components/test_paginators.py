@@ -10,7 +10,11 @@ from source_aroflo.components.paginators import AroFloPageNumber
 def _page(n: int, maxpageresults="500"):
     response = requests.Response()
     response.status_code = 200
-    zone_response = {"tasks": [{"taskid": str(i)} for i in range(n)], "currentpageresults": n, "pagenumber": "1"}
+    zone_response = {
+        "tasks": [{"taskid": str(i)} for i in range(n)],
+        "currentpageresults": n,
+        "pagenumber": "1",
+    }
     if maxpageresults is not None:
         zone_response["maxpageresults"] = maxpageresults
     response._content = json.dumps({"status": "0", "zoneresponse": zone_response}).encode()
@@ -55,4 +59,7 @@ def test_configured_page_size_is_used():
 
 def test_reduced_page_size_counts_as_full_page():
     # After a REDUCE_PAGE_SIZE to 250, a page of 250 is full even though 500 is configured.
-    assert _strategy().next_page_token(_page(250, maxpageresults="250"), 250, None, 4, page_size_override=250) == 5
+    assert (
+        _strategy().next_page_token(_page(250, maxpageresults="250"), 250, None, 4, page_size_override=250)
+        == 5
+    )

@@ -1,0 +1,102 @@
+"""The connector under AroFlo's bad days: injected faults, oversized and slow queries, the daily limit."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aroflo_sandbox.server import Sandbox
+from aroflo_sandbox.zones import ZONES, zone_for_param
+from integration_tests.conftest import STREAMS, SandboxClient, catalog, run_connector, write_json
+
+
+@pytest.fixture(scope="module")
+def small_sandbox() -> Iterator[Sandbox]:
+    """A fifth of the default data: the same shapes, quicker to read many times."""
+    with Sandbox(port=0, scale=0.2, seed=11) as running:
+        yield running
+
+
+@pytest.fixture
+def small(small_sandbox: Sandbox) -> Iterator[SandboxClient]:
+    client = SandboxClient(small_sandbox)
+    client.reset()
+    yield client
+    client.reset()
+
+
+def _read(sandbox: Sandbox, folder: Path, streams: list[str]):
+    config = write_json(folder / "config.json", sandbox.connector_config())
+    return run_connector(
+        ["read", "--config", config, "--catalog", write_json(folder / "catalog.json", catalog(streams))]
+    )
+
+
+def _assert_complete(run, control: SandboxClient, streams: list[str]) -> None:
+    """Every record of the sandbox arrived; duplicates only in the bounded way primary keys absorb."""
+    by_stream = {z.stream: z for z in ZONES.values()}
+    for stream in streams:
+        zone = by_stream[stream]
+        truth = {tuple(r[k] for k in zone.primary_key): r for r in control.truth(zone.param)}
+        got = {tuple(r[k] for k in zone.primary_key): r for r in run.records.get(stream, [])}
+        assert got == truth, stream
+
+
+def test_harsh_faults_lose_nothing(small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path):
+    small.post(
+        "faults",
+        {
+            "seed": 3,
+            "storm_429": 0.03,
+            "storm_length": 4,
+            "status_6": 0.01,
+            "server_error": 0.06,
+            "drop": 0.04,
+            "slow": 0.03,
+            "slow_seconds": 1.0,
+        },
+    )
+    run = _read(small_sandbox, tmp_path, STREAMS)
+    assert run.returncode == 0 and run.errors == [], (run.errors, run.stderr[-2000:])
+    stats = small.stats()
+    assert sum(stats["faults"].values()) >= 10, stats["faults"]  # the faults really happened
+    assert {"429", "5xx", "drop"} <= set(stats["faults"]), stats["faults"]
+    _assert_complete(run, small, STREAMS)
+    for stream, records in run.records.items():  # a clean retry never re-emits a page
+        zone = next(z for z in ZONES.values() if z.stream == stream)
+        keys = [tuple(r[k] for k in zone.primary_key) for r in records]
+        assert len(keys) == len(set(keys)), stream
+
+
+def test_too_large_and_too_slow_responses_are_narrowed(
+    small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path
+):
+    # tasks: a 500-record page is over the size limit; task_materials: pages over 100 records time out.
+    small.post(
+        "faults", {"size_limit_bytes": {"tasks": 350_000}, "slow_query_page_size": {"taskmaterials": 100}}
+    )
+    streams = ["tasks", "task_materials"]
+    run = _read(small_sandbox, tmp_path, streams)
+    assert run.returncode == 0 and run.errors == [], run.errors
+    stats = small.stats()
+    assert stats["by_status"].get("8", 0) >= 1 and stats["by_status"].get("888888", 0) >= 1
+    _assert_complete(run, small, streams)
+
+
+def test_daily_limit_ends_the_sync_promptly_with_a_clear_message(
+    small_sandbox, small: SandboxClient, tmp_path: Path
+):
+    small.post("limits", {"daily": 3})
+    started = time.monotonic()
+    run = _read(small_sandbox, tmp_path, ["tasks", "quotes", "invoices", "clients", "timesheets"])
+    elapsed = time.monotonic() - started
+    small.post("limits", {"daily": 2000})
+    assert elapsed < 60
+    messages = [e["message"] for e in run.errors]
+    assert any("daily API limit" in m and "Australia/Melbourne" in m for m in messages), messages
+    assert all(e["failure_type"] == "transient_error" for e in run.errors if "daily" in e["message"])
+    assert small.stats()["by_status"].get("7", 0) >= 1
+    assert zone_for_param("tasks") is not None
