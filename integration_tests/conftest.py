@@ -128,6 +128,21 @@ def control(sandbox: Sandbox) -> Iterator[SandboxClient]:
     client.reset()
 
 
+@pytest.fixture(scope="session")
+def small_sandbox() -> Iterator[Sandbox]:
+    """A fifth of the default data: the same shapes, quicker to read many times."""
+    with Sandbox(port=0, scale=0.2, seed=11) as running:
+        yield running
+
+
+@pytest.fixture
+def small(small_sandbox: Sandbox) -> Iterator[SandboxClient]:
+    client = SandboxClient(small_sandbox)
+    client.reset()
+    yield client
+    client.reset()
+
+
 @pytest.fixture
 def config_path(sandbox: Sandbox, tmp_path: Path) -> str:
     return write_json(tmp_path / "config.json", sandbox.connector_config())

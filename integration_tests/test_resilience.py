@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.zones import ZONES, zone_for_param
 from integration_tests.conftest import STREAMS, SandboxClient, catalog, run_connector, write_json
-
-
-@pytest.fixture(scope="module")
-def small_sandbox() -> Iterator[Sandbox]:
-    """A fifth of the default data: the same shapes, quicker to read many times."""
-    with Sandbox(port=0, scale=0.2, seed=11) as running:
-        yield running
-
-
-@pytest.fixture
-def small(small_sandbox: Sandbox) -> Iterator[SandboxClient]:
-    client = SandboxClient(small_sandbox)
-    client.reset()
-    yield client
-    client.reset()
 
 
 def _read(sandbox: Sandbox, folder: Path, streams: list[str]):

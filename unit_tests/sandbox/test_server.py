@@ -1,0 +1,261 @@
+"""The sandbox answers as AroFlo does: authentication, default filter, paging, joins, limits and headers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+
+from aroflo_sandbox.limits import Limits
+from aroflo_sandbox.server import Sandbox
+from source_aroflo.components.auth import AroFloHmacAuthenticator
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(port=0, scale=0.1, seed=5, limits=Limits(per_second=1000, per_minute=100000)) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def fresh(sandbox: Sandbox) -> Iterator[None]:
+    requests.post(sandbox.url + "_sandbox/reset_stats", json={}, timeout=5)
+    requests.post(sandbox.url + "_sandbox/reset_day", json={}, timeout=5)
+    yield
+    requests.post(sandbox.url + "_sandbox/faults", json={}, timeout=5)
+    requests.post(
+        sandbox.url + "_sandbox/limits",
+        json={"per_second": 1000, "per_minute": 100000, "daily": 2000},
+        timeout=5,
+    )
+
+
+def get(sandbox: Sandbox, params, **config) -> requests.Response:
+    signer = AroFloHmacAuthenticator(config=sandbox.connector_config(**config), parameters={})
+    return requests.get(sandbox.url, params=params, auth=signer, timeout=10)
+
+
+def truth(sandbox: Sandbox, zone: str) -> list[dict]:
+    return requests.get(sandbox.url + "_sandbox/truth", params={"zone": zone}, timeout=10).json()["records"]
+
+
+# ---- authentication --------------------------------------------------------------------------------
+def test_a_correctly_signed_request_is_answered(sandbox):
+    body = get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|", "page": 1}).json()
+    assert body["status"] == "0" and body["statusmessage"] == "Login OK"
+    assert len(body["zoneresponse"]["tasktypes"]) == len(truth(sandbox, "tasktypes"))
+
+
+def test_upper_case_hex_signatures_are_accepted(sandbox):
+    request = requests.Request(
+        "GET", sandbox.url, params={"zone": "tasktypes", "where": "and|tasktypeid|!=|"}
+    ).prepare()
+    AroFloHmacAuthenticator(config=sandbox.connector_config(), parameters={})(request)
+    request.headers["Authentication"] = "HMAC " + request.headers["Authentication"][5:].upper()
+    assert requests.Session().send(request, timeout=10).json()["status"] == "0"
+
+
+def test_wrong_secret_is_a_signature_mismatch(sandbox):
+    body = get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|"}, secret_key="wrong-secret").json()
+    assert body == {"status": "-99999", "statusmessage": "Authentication Failed - Signatures do not match"}
+
+
+def test_a_tampered_query_is_a_signature_mismatch(sandbox):
+    request = requests.Request(
+        "GET", sandbox.url, params={"zone": "tasks", "where": "and|taskid|!=|"}
+    ).prepare()
+    AroFloHmacAuthenticator(config=sandbox.connector_config(), parameters={})(request)
+    request.url = request.url.replace("zone=tasks", "zone=invoices")
+    assert (
+        requests.Session()
+        .send(request, timeout=10)
+        .json()["statusmessage"]
+        .endswith("Signatures do not match")
+    )
+
+
+def test_missing_headers(sandbox):
+    body = requests.get(
+        sandbox.url, params={"zone": "tasks"}, headers={"Accept": "text/json"}, timeout=10
+    ).json()
+    assert body == {
+        "status": "-99999",
+        "statusmessage": "Authentication Failed - Required headers are missing",
+    }
+
+
+def test_stale_timestamp_has_expired(sandbox, monkeypatch):
+    from source_aroflo.components import auth
+
+    old = (datetime.now(UTC) - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    monkeypatch.setattr(auth, "utc_timestamp", lambda: old)
+    body = get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|"}).json()
+    assert body == {"status": "-99999", "statusmessage": "Authentication Failed - Payload has expired"}
+
+
+@pytest.mark.parametrize(
+    "overrides,status",
+    [({"u_encoded": "c29tZW9uZQ=="}, "3"), ({"org_encoded": "b3RoZXJvcmc="}, "3"), ({"p_encoded": ""}, "2")],
+)
+def test_login_failures(sandbox, overrides, status):
+    assert get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|"}, **overrides).json()["status"] == status
+
+
+def test_host_ip_is_part_of_the_signature(sandbox):
+    assert (
+        get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"}, host_ip="127.0.0.1").json()[
+            "status"
+        ]
+        == "0"
+    )
+
+
+# ---- querying ----------------------------------------------------------------------------------------
+def test_no_where_applies_the_30_day_default_filter(sandbox):
+    body = get(sandbox, {"zone": "tasks"}).json()
+    assert body["statusmessage"] == "Login OK. No WHERE clause found, default filter applied"
+    assert 0 < len(body["zoneresponse"]["tasks"]) < len(truth(sandbox, "tasks"))
+
+
+def test_any_where_disables_the_default_filter(sandbox):
+    body = get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|", "pageSize": 500}).json()
+    assert len(body["zoneresponse"]["tasks"]) == len(truth(sandbox, "tasks"))
+
+
+def test_page_size_is_capped_at_500_and_reported(sandbox):
+    body = get(
+        sandbox, {"zone": "lastupdate", "where": "and|zonename|!=|", "pageSize": 900, "page": 1}
+    ).json()
+    zone_response = body["zoneresponse"]
+    assert zone_response["currentpageresults"] == 500 == int(zone_response["maxpageresults"])
+    assert zone_response["pagenumber"] == "1"
+
+
+def test_pages_partition_the_result(sandbox):
+    seen = []
+    for page in (1, 2, 3, 4):
+        body = get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|", "pageSize": 40, "page": page}).json()
+        seen += [t["taskid"] for t in body["zoneresponse"]["tasks"]]
+    all_ids = [t["taskid"] for t in truth(sandbox, "tasks")]
+    assert len(seen) == len(set(seen)) == min(160, len(all_ids))
+
+
+def test_results_are_not_sorted_by_id(sandbox):
+    ids = [
+        t["taskid"]
+        for t in get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|"}).json()["zoneresponse"]["tasks"]
+    ]
+    assert ids != sorted(ids)
+
+
+def test_where_with_dates_in_both_separators(sandbox):
+    all_tasks = truth(sandbox, "tasks")
+    dashed = get(sandbox, {"zone": "tasks", "where": "and|createddatetimeutc|>|2024-01-01 00:00:00"}).json()
+    slashed = get(sandbox, {"zone": "tasks", "where": "and|createddatetimeutc|>|2024/01/01 00:00:00"}).json()
+    assert dashed["zoneresponse"]["tasks"] == slashed["zoneresponse"]["tasks"]
+    assert 0 < len(dashed["zoneresponse"]["tasks"]) < len(all_tasks)
+
+
+def test_invalid_where_is_reported_in_the_body(sandbox):
+    body = get(sandbox, {"zone": "tasks", "where": "and|nosuchfield|=|1"}).json()
+    assert body["status"] != "0" and body["statusmessage"].startswith("Invalid WHERE Clause")
+    assert "zoneresponse" not in body
+
+
+def test_join_fills_the_placeholder(sandbox):
+    plain = get(sandbox, {"zone": "quotes", "where": "and|quoteid|!=|"}).json()["zoneresponse"]["quotes"]
+    joined = get(sandbox, {"zone": "quotes", "where": "and|quoteid|!=|", "join": "lineitems"}).json()
+    assert all(q["lines"] == [] for q in plain)
+    assert any(q["lines"] for q in joined["zoneresponse"]["quotes"])
+
+
+def test_record_keys_differ_from_zone_names_where_aroflo_says(sandbox):
+    assert "items" in get(sandbox, {"zone": "inventory", "where": "and|itemid|!=|"}).json()["zoneresponse"]
+    assert (
+        "materials"
+        in get(sandbox, {"zone": "taskmaterials", "where": "and|materiallineid|!=|"}).json()["zoneresponse"]
+    )
+
+
+# ---- limits --------------------------------------------------------------------------------------------
+def test_rate_limit_headers_on_every_answer(sandbox):
+    response = get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"})
+    for header in (
+        "X-RateLimit-Limit",
+        "X-RateLimit-Remaining",
+        "X-RateLimit-Daily-Limit",
+        "X-RateLimit-Daily-Remaining",
+        "X-RateLimit-Secondary-Daily-Limit",
+        "X-RateLimit-Secondary-Daily-Remaining",
+    ):
+        assert header in response.headers
+    assert response.headers["X-RateLimit-Daily-Remaining"] == "1999"
+
+
+def test_lastupdate_is_free_and_single_id_reads_use_the_secondary_allowance(sandbox):
+    get(sandbox, {"zone": "lastupdate", "where": "and|zonename|=|tasks"})
+    task_id = truth(sandbox, "tasks")[0]["taskid"]
+    response = get(sandbox, {"zone": "tasks", "where": f"and|taskid|=|{task_id}"})
+    assert response.headers["X-RateLimit-Daily-Remaining"] == "2000"
+    assert response.headers["X-RateLimit-Secondary-Daily-Remaining"] == "19999"
+
+
+def test_per_second_limit_answers_http_429(sandbox):
+    requests.post(sandbox.url + "_sandbox/limits", json={"per_second": 2}, timeout=5)
+    time.sleep(1.0 - (time.time() % 1.0) + 0.01)  # start at the top of a second
+    codes = [get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"}) for _ in range(3)]
+    assert [r.status_code for r in codes] == [200, 200, 429]
+    assert codes[2].json()["status"] == "429"
+
+
+def test_per_minute_limit_answers_status_6(sandbox):
+    requests.post(sandbox.url + "_sandbox/limits", json={"per_minute": 2}, timeout=5)
+    if time.time() % 60 > 55:
+        time.sleep(6)
+    bodies = [get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"}).json() for _ in range(3)]
+    assert [b["status"] for b in bodies] == ["0", "0", "6"]
+    assert bodies[2]["statusmessage"] == "Exceeded Rate Limit - Requests per Minute"
+
+
+def test_daily_limit_answers_status_7_but_lastupdate_still_works(sandbox):
+    requests.post(sandbox.url + "_sandbox/limits", json={"daily": 1}, timeout=5)
+    first = get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"})
+    second = get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"})
+    assert first.json()["status"] == "0" and first.headers["X-RateLimit-Daily-Remaining"] == "0"
+    assert second.json() == {"status": "7", "statusmessage": "Exceeded Rate Limit - Daily"}
+    assert get(sandbox, {"zone": "lastupdate", "where": "and|zonename|=|tasks"}).json()["status"] == "0"
+
+
+# ---- faults --------------------------------------------------------------------------------------------
+def test_size_and_slow_query_statuses(sandbox):
+    requests.post(
+        sandbox.url + "_sandbox/faults",
+        json={"size_limit_bytes": {"tasks": 1000}, "slow_query_page_size": {"quotes": 10}},
+        timeout=5,
+    )
+    assert get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|"}).json()["status"] == "8"
+    assert (
+        get(sandbox, {"zone": "quotes", "where": "and|quoteid|!=|", "pageSize": 11}).json()["status"]
+        == "888888"
+    )
+    assert (
+        get(sandbox, {"zone": "quotes", "where": "and|quoteid|!=|", "pageSize": 10}).json()["status"] == "0"
+    )
+
+
+def test_injected_faults_are_seeded_and_counted(sandbox):
+    requests.post(
+        sandbox.url + "_sandbox/faults", json={"seed": 1, "server_error": 0.5, "drop": 0.3}, timeout=5
+    )
+    outcomes = []
+    for _ in range(20):
+        try:
+            outcomes.append(get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"}).status_code)
+        except requests.ConnectionError:
+            outcomes.append("drop")
+    assert "drop" in outcomes and any(o in (500, 502, 503) for o in outcomes) and 200 in outcomes
+    stats = requests.get(sandbox.url + "_sandbox/stats", timeout=5).json()
+    assert stats["faults"]["drop"] == outcomes.count("drop")
