@@ -66,6 +66,11 @@ def run_connector(args: list[str], timeout: float = 900) -> Run:
     return run
 
 
+def as_sent_by_aroflo(record: dict[str, Any]) -> dict[str, Any]:
+    """A record without the fields the connector adds for incremental sync (`_ab_cdc_*`)."""
+    return {k: v for k, v in record.items() if not k.startswith("_ab_cdc_")}
+
+
 def write_json(path: Path, data: Any) -> str:
     path.write_text(json.dumps(data))
     return str(path)

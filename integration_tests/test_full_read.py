@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from aroflo_sandbox.zones import ZONES
-from integration_tests.conftest import STREAMS, Run, SandboxClient, catalog, run_connector, write_json
+from integration_tests.conftest import (
+    STREAMS,
+    Run,
+    SandboxClient,
+    as_sent_by_aroflo,
+    catalog,
+    run_connector,
+    write_json,
+)
 
 
 def _key(zone, record) -> tuple:
@@ -43,7 +51,7 @@ def test_every_record_arrives_exactly_as_the_api_holds_it(full_read, sandbox, zo
     assert len(by_key) == len(received), "no duplicates in a clean full read"
     assert set(by_key) == set(truth)
     for key, record in truth.items():
-        assert by_key[key] == record
+        assert as_sent_by_aroflo(by_key[key]) == record
 
 
 def test_every_request_carried_a_where_clause(full_read):

@@ -18,6 +18,20 @@ from aroflo_sandbox.zones import ZONES
 
 MANIFEST = Path(__file__).resolve().parent.parent / "source_aroflo" / "manifest.yaml"
 MARKER = "schemas:\n"
+# Added by the connector to the records of incremental streams (see docs/aroflo.md, "Incremental sync").
+CHANGE_FIELDS = {
+    "_ab_cdc_updated_at": {
+        "type": ["null", "string"],
+        "format": "date-time",
+        "description": "Position in AroFlo's change log (UTC) this record is current as of; the cursor.",
+    },
+    "_ab_cdc_deleted_at": {
+        "type": ["null", "string"],
+        "format": "date-time",
+        "description": "When AroFlo's change log reported the record deleted; set only on deletion records.",
+    },
+}
+INCREMENTAL_STREAMS = {z.stream for z in ZONES.values() if z.lastupdate_name} | {"inventory_stock_levels"}
 
 
 def json_type(value: Any) -> str:
@@ -77,11 +91,14 @@ def stream_schemas() -> dict[str, Any]:
         for record in dataset.zones[zone.param.lower()]:
             shape.add({**record.data, **record.joins})
         body = shape.schema()
+        properties = body.get("properties", {})
+        if zone.stream in INCREMENTAL_STREAMS:
+            properties.update(CHANGE_FIELDS)
         schemas[zone.stream] = {
             "$schema": "http://json-schema.org/draft-07/schema#",
             "type": "object",
             "additionalProperties": True,
-            "properties": body.get("properties", {}),
+            "properties": properties,
         }
     return schemas
 

@@ -19,6 +19,8 @@ import requests
 from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
 from airbyte_cdk.sources.types import Config
 
+from source_aroflo.components.budget import GUARD
+
 ACCEPT = "text/json"
 
 
@@ -79,6 +81,7 @@ class AroFloHmacAuthenticator(DeclarativeAuthenticator):
             str(self.config["org_encoded"]).strip(),
         )
         self._host_ip = str(self.config.get("host_ip") or "").strip() or None
+        self._daily_call_reserve = int(self.config.get("daily_call_reserve") or 0)
 
     @property
     def auth_header(self) -> str:
@@ -89,6 +92,11 @@ class AroFloHmacAuthenticator(DeclarativeAuthenticator):
         return ""
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        # Every request passes here just before it leaves (retries too): the one place to keep the
+        # daily budget's reserve and to watch the budget on the way back.
+        GUARD.before_send(request.url, self._daily_call_reserve)
+        if GUARD.observe not in request.hooks["response"]:
+            request.register_hook("response", GUARD.observe)
         parts = urlsplit(request.url or "")
         var_string = wire_query(parts.query)
         if request.method == "POST" and isinstance(request.body, str | bytes):

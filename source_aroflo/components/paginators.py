@@ -26,6 +26,15 @@ def server_page_size(response: requests.Response) -> int | None:
         return None
 
 
+def page_record_count(response: requests.Response, default: int) -> int:
+    """`currentpageresults`: rows on the page as the server counted them (a LastUpdate page yields other
+    records than its rows, so the extracted count is not the page's size there)."""
+    try:
+        return int(response.json()["zoneresponse"]["currentpageresults"])
+    except (ValueError, KeyError, TypeError):
+        return default
+
+
 @dataclass
 class AroFloPageNumber(PaginationStrategy):
     """`page=1, 2, …` until a page holds fewer records than the server's page size.
@@ -58,7 +67,7 @@ class AroFloPageNumber(PaginationStrategy):
         page_size_override: int | None = None,
         stream_slice: StreamSlice | None = None,
     ) -> Any | None:
-        records_on_page = extracted_record_count(response, default=last_page_size)
+        records_on_page = page_record_count(response, default=extracted_record_count(response, last_page_size))
         requested = page_size_override or self.get_page_size() or AROFLO_MAX_PAGE_SIZE
         applied = min(requested, server_page_size(response) or requested)
         if records_on_page == 0 or records_on_page < applied:

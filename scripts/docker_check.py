@@ -1,0 +1,345 @@
+"""Build the connector image with podman and prove it works: spec, check, discover and a full read of
+every stream run *inside the container* against the local AroFlo sandbox.
+
+    make docker-check          # or: PYTHONPATH=. .venv/bin/python scripts/docker_check.py
+
+The image is built from the repository's own `Dockerfile`, the one users build, with only the base
+image swapped: these machines have no Docker engine and cannot pull `airbyte/python-connector-base`, so
+`../shared/tools/local-base-image.sh` installs podman (Debian packages) and builds a local stand-in with
+the same layout (Debian bookworm, Python 3.11 with pip, user `airbyte`, /airbyte/integration_code).
+`integration_tests/test_docker_image.py` runs the same checks under pytest (so CI runs them).
+
+Environment: AROFLO_BASE_IMAGE_SCRIPT (default ../shared/tools/local-base-image.sh beside the clone),
+AROFLO_IMAGE (default airbyte/source-aroflo:dev), AROFLO_IMAGE_SCALE (sandbox data scale, default 0.1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+BASE_IMAGE_SCRIPT = Path(
+    os.environ.get("AROFLO_BASE_IMAGE_SCRIPT", REPO.parent / "shared" / "tools" / "local-base-image.sh")
+)
+LOCAL_BASE_IMAGE = "localhost/python-connector-base:local"
+IMAGE = os.environ.get("AROFLO_IMAGE", "airbyte/source-aroflo:dev")
+SCALE = float(os.environ.get("AROFLO_IMAGE_SCALE", "0.1"))
+SECRET_KEYS = ("u_encoded", "p_encoded", "org_encoded", "secret_key")
+# What the final image must not contain: build tools, the build backend, test tooling, the repo's tests.
+FORBIDDEN_COMMANDS = ("uv", "gcc", "cc", "make", "git", "pytest", "ruff", "mypy")
+FORBIDDEN_MODULES = ("uv", "hatchling", "pytest", "ruff", "mypy", "aroflo_sandbox", "unit_tests", "integration_tests")
+# The connector's own layers (everything above the base image); a regression guard, not a target.
+MAX_ADDED_MB = 400
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        return [m for m in self.messages if m.get("type") == kind]
+
+    @property
+    def errors(self) -> list[str]:
+        return [
+            m["trace"]["error"]["message"]
+            for m in self.of_type("TRACE")
+            if m["trace"].get("type") == "ERROR"
+        ]
+
+    def describe(self) -> str:
+        return (
+            f"exit {self.returncode}; errors: {self.errors}\nstderr (tail):\n{self.stderr[-3000:]}"
+            f"\nstdout (tail):\n{self.stdout[-3000:]}"
+        )
+
+
+@dataclass
+class Image:
+    """The built image, and the podman environment to run it with."""
+
+    name: str
+    env: dict[str, str]
+    podman_flags: list[str]
+    inspect: dict[str, Any]
+    size: int
+    base_size: int
+    build_seconds: float
+
+    def podman(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["podman", *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+
+    def run(self, *args: str, mounts: dict[str, str] | None = None, entrypoint: str | None = None) -> Run:
+        """`podman run` the image on the host network (the sandbox listens on the host's loopback)."""
+        command = ["run", "--rm", "--network=host"]
+        for host, container in (mounts or {}).items():
+            command += ["-v", f"{host}:{container}:ro"]
+        if entrypoint:
+            command += ["--entrypoint", entrypoint]
+        started = time.monotonic()
+        process = self.podman(*command, self.name, *args)
+        run = Run(process.returncode, process.stdout, process.stderr, time.monotonic() - started)
+        for line in process.stdout.splitlines():
+            if line.startswith("{"):
+                try:
+                    run.messages.append(json.loads(line))
+                except ValueError:
+                    pass
+        return run
+
+
+def metadata() -> dict[str, Any]:
+    return yaml.safe_load((REPO / "metadata.yaml").read_text())["data"]
+
+
+def podman_environment() -> tuple[dict[str, str], list[str]]:
+    """Install podman and build the stand-in base image if needed; return the env and build flags."""
+    if not BASE_IMAGE_SCRIPT.is_file():
+        raise SystemExit(f"{BASE_IMAGE_SCRIPT} not found: the shared/ folder must sit beside the clone")
+    subprocess.run(["bash", str(BASE_IMAGE_SCRIPT)], check=True, timeout=900)
+    exports = subprocess.run(
+        ["bash", str(BASE_IMAGE_SCRIPT), "--env"], check=True, capture_output=True, text=True
+    ).stdout
+    env = dict(os.environ)
+    for line in exports.splitlines():
+        words = shlex.split(line)
+        if len(words) == 2 and words[0] == "export" and "=" in words[1]:
+            key, _, value = words[1].partition("=")
+            env[key] = value
+    return env, shlex.split(env.get("PODMAN_BUILD_FLAGS", ""))
+
+
+def build() -> Image:
+    env, flags = podman_environment()
+    started = time.monotonic()
+    process = subprocess.run(
+        ["podman", "build", *flags, "--build-arg", f"BASE_IMAGE={LOCAL_BASE_IMAGE}", "-t", IMAGE, str(REPO)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    if process.returncode:
+        raise AssertionError(f"podman build failed:\n{process.stdout[-4000:]}\n{process.stderr[-4000:]}")
+
+    def inspect(name: str) -> dict[str, Any]:
+        out = subprocess.run(
+            ["podman", "image", "inspect", name], env=env, capture_output=True, text=True, check=True
+        ).stdout
+        return json.loads(out)[0]
+
+    data = inspect(IMAGE)
+    return Image(
+        name=IMAGE,
+        env=env,
+        podman_flags=flags,
+        inspect=data,
+        size=int(data["Size"]),
+        base_size=int(inspect(LOCAL_BASE_IMAGE)["Size"]),
+        build_seconds=seconds,
+    )
+
+
+def sandbox_files(folder: Path, config: dict[str, Any], catalog: dict[str, Any] | None = None) -> Path:
+    """Write config (and catalog) where the container's unprivileged user can read them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o755)
+    for name, data in (("config.json", config), ("catalog.json", catalog)):
+        if data is not None:
+            path = folder / name
+            path.write_text(json.dumps(data))
+            path.chmod(0o644)
+    return folder
+
+
+# ---- the checks: each raises AssertionError with the evidence, or returns what it verified ------------
+def check_image_config(image: Image) -> str:
+    config = image.inspect["Config"]
+    data = metadata()
+    assert config.get("User") == "airbyte", f"image user is {config.get('User')!r}, not airbyte"
+    assert config.get("Entrypoint") == ["source-aroflo"], config.get("Entrypoint")
+    env = dict(item.split("=", 1) for item in config.get("Env") or [])
+    assert env.get("AIRBYTE_ENTRYPOINT") == "source-aroflo", env
+    labels = config.get("Labels") or {}
+    assert labels.get("io.airbyte.name") == data["dockerRepository"], labels
+    assert labels.get("io.airbyte.version") == data["dockerImageTag"], labels
+    return (
+        f"user airbyte, ENTRYPOINT [source-aroflo], AIRBYTE_ENTRYPOINT, labels "
+        f"{labels['io.airbyte.name']}:{labels['io.airbyte.version']} = metadata.yaml"
+    )
+
+
+def check_image_contents(image: Image) -> str:
+    probe = (
+        "import importlib.util, json, os, shutil, sys\n"
+        f"commands = {FORBIDDEN_COMMANDS!r}\n"
+        f"modules = {FORBIDDEN_MODULES!r}\n"
+        "print(json.dumps({'uid': os.getuid(),"
+        " 'commands': [c for c in commands if shutil.which(c)],"
+        " 'modules': [m for m in modules if importlib.util.find_spec(m)],"
+        " 'workdir': sorted(os.listdir('.')), 'cwd': os.getcwd(),"
+        " 'python': sys.version.split()[0]}))\n"
+    )
+    run = image.run("-c", probe, entrypoint="python")
+    assert run.returncode == 0, run.describe()
+    found = json.loads(run.stdout.strip().splitlines()[-1])
+    assert found["uid"] != 0, "the container runs as root"
+    assert not found["commands"], f"build/test tools in the image: {found['commands']}"
+    assert not found["modules"], f"build/test packages in the image: {found['modules']}"
+    assert found["workdir"] == [], f"sources copied into {found['cwd']}: {found['workdir']}"
+    added_mb = (image.size - image.base_size) / 1e6
+    assert added_mb < MAX_ADDED_MB, f"the connector adds {added_mb:.0f} MB to the base image"
+    return (
+        f"uid {found['uid']}, Python {found['python']}, no {'/'.join(FORBIDDEN_COMMANDS)}, no "
+        f"build/test packages, nothing in {found['cwd']}; {image.size / 1e6:.0f} MB "
+        f"({added_mb:.0f} MB above the base)"
+    )
+
+
+def check_spec(image: Image) -> str:
+    run = image.run("spec")
+    assert run.returncode == 0, run.describe()
+    specs = run.of_type("SPEC")
+    assert len(specs) == 1, run.describe()
+    spec = specs[0]["spec"]["connectionSpecification"]
+    assert set(SECRET_KEYS) <= set(spec["required"]), spec["required"]
+    for key in SECRET_KEYS:
+        assert spec["properties"][key].get("airbyte_secret") is True, key
+    return f"one SPEC message, {len(spec['properties'])} properties, the 4 credentials airbyte_secret"
+
+
+def check_check(image: Image, sandbox_url: str, folder: Path) -> str:
+    good = sandbox_files(folder / "good", {**_sandbox_config(sandbox_url)})
+    run = image.run("check", "--config", "/secrets/config.json", mounts={str(good): "/secrets"})
+    assert run.returncode == 0, run.describe()
+    statuses = [m["connectionStatus"]["status"] for m in run.of_type("CONNECTION_STATUS")]
+    assert statuses == ["SUCCEEDED"], run.describe()
+    _assert_no_secrets(run, _sandbox_config(sandbox_url))
+
+    invalid = json.loads((REPO / "integration_tests" / "invalid_config.json").read_text())
+    bad = sandbox_files(folder / "bad", {**invalid, "base_url": sandbox_url})
+    run = image.run("check", "--config", "/secrets/config.json", mounts={str(bad): "/secrets"})
+    failed = [m["connectionStatus"] for m in run.of_type("CONNECTION_STATUS")]
+    assert [s["status"] for s in failed] == ["FAILED"], run.describe()
+    _assert_no_secrets(run, invalid)
+    return f"SUCCEEDED with the sandbox credentials; FAILED with invalid ones ({failed[0]['message'][:60]}...)"
+
+
+def check_discover(image: Image, sandbox_url: str, folder: Path, streams: list[str]) -> str:
+    files = sandbox_files(folder / "discover", _sandbox_config(sandbox_url))
+    run = image.run("discover", "--config", "/secrets/config.json", mounts={str(files): "/secrets"})
+    assert run.returncode == 0, run.describe()
+    catalogs = run.of_type("CATALOG")
+    assert len(catalogs) == 1, run.describe()
+    found = sorted(s["name"] for s in catalogs[0]["catalog"]["streams"])
+    assert found == sorted(streams), f"discovered {found}"
+    missing_keys = [s["name"] for s in catalogs[0]["catalog"]["streams"] if not s.get("source_defined_primary_key")]
+    assert not missing_keys, f"streams without a primary key: {missing_keys}"
+    return f"one CATALOG with all {len(found)} streams, each with a primary key"
+
+
+def check_read(image: Image, sandbox_url: str, folder: Path, truth: dict[str, int]) -> str:
+    catalog = {
+        "streams": [
+            {
+                "stream": {"name": name, "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+                "sync_mode": "full_refresh",
+                "destination_sync_mode": "overwrite",
+            }
+            for name in sorted(truth)
+        ]
+    }
+    config = _sandbox_config(sandbox_url)
+    files = sandbox_files(folder / "read", config, catalog)
+    run = image.run(
+        "read", "--config", "/secrets/config.json", "--catalog", "/secrets/catalog.json",
+        mounts={str(files): "/secrets"},
+    )  # fmt: skip
+    assert run.returncode == 0 and not run.errors, run.describe()
+    counts = Counter(m["record"]["stream"] for m in run.of_type("RECORD"))
+    wrong = {name: (counts.get(name, 0), n) for name, n in truth.items() if counts.get(name, 0) != n}
+    assert not wrong, f"records read vs in the sandbox: {wrong}"
+    complete = {
+        m["trace"]["stream_status"]["stream_descriptor"]["name"]
+        for m in run.of_type("TRACE")
+        if m["trace"].get("type") == "STREAM_STATUS"
+        and m["trace"]["stream_status"]["status"] == "COMPLETE"
+    }
+    assert complete == set(truth), f"streams not COMPLETE: {sorted(set(truth) - complete)}"
+    _assert_no_secrets(run, config)
+    return f"{sum(counts.values())} records = the sandbox's, all {len(truth)} streams COMPLETE, {run.seconds:.0f} s"
+
+
+def _sandbox_config(sandbox_url: str) -> dict[str, Any]:
+    config = json.loads((REPO / "integration_tests" / "sandbox_config.json").read_text())
+    return {**config, "base_url": sandbox_url}
+
+
+def _assert_no_secrets(run: Run, config: dict[str, Any]) -> None:
+    for key in SECRET_KEYS:
+        value = config.get(key)
+        if value:
+            assert value not in run.stdout and value not in run.stderr, f"{key} appears in the output"
+
+
+def sandbox_truth(sandbox_url: str) -> dict[str, int]:
+    zones = requests.get(sandbox_url + "_sandbox/zones", timeout=30).json()
+    return {entry["stream"]: entry["count"] for entry in zones.values()}
+
+
+def main() -> int:
+    from aroflo_sandbox.server import Sandbox
+
+    started = time.monotonic()
+    print(f"building {IMAGE} with podman on {LOCAL_BASE_IMAGE} ...", flush=True)
+    image = build()
+    print(f"built in {image.build_seconds:.0f} s", flush=True)
+    with Sandbox(port=0, scale=SCALE) as sandbox, tempfile.TemporaryDirectory() as tmp:
+        truth = sandbox_truth(sandbox.url)
+        folder = Path(tmp)
+        checks: list[tuple[str, Callable[[], str]]] = [
+            ("image config", lambda: check_image_config(image)),
+            ("image contents", lambda: check_image_contents(image)),
+            ("spec", lambda: check_spec(image)),
+            ("check", lambda: check_check(image, sandbox.url, folder)),
+            ("discover", lambda: check_discover(image, sandbox.url, folder, list(truth))),
+            ("read", lambda: check_read(image, sandbox.url, folder, truth)),
+        ]
+        failures = 0
+        for name, check in checks:
+            try:
+                print(f"ok    {name:<15}{check()}", flush=True)
+            except AssertionError as error:
+                failures += 1
+                print(f"FAIL  {name:<15}{error}", flush=True)
+    print(
+        f"\n{IMAGE}: {image.size / 1e6:.0f} MB (base {image.base_size / 1e6:.0f} MB); "
+        f"{len(checks) - failures}/{len(checks)} checks passed in {time.monotonic() - started:.0f} s"
+    )
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
