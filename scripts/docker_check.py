@@ -15,6 +15,7 @@ AROFLO_IMAGE (default airbyte/source-aroflo:dev), AROFLO_IMAGE_SCALE (sandbox da
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -41,7 +42,16 @@ SCALE = float(os.environ.get("AROFLO_IMAGE_SCALE", "0.1"))
 SECRET_KEYS = ("u_encoded", "p_encoded", "org_encoded", "secret_key")
 # What the final image must not contain: build tools, the build backend, test tooling, the repo's tests.
 FORBIDDEN_COMMANDS = ("uv", "gcc", "cc", "make", "git", "pytest", "ruff", "mypy")
-FORBIDDEN_MODULES = ("uv", "hatchling", "pytest", "ruff", "mypy", "aroflo_sandbox", "unit_tests", "integration_tests")
+FORBIDDEN_MODULES = (
+    "uv",
+    "hatchling",
+    "pytest",
+    "ruff",
+    "mypy",
+    "aroflo_sandbox",
+    "unit_tests",
+    "integration_tests",
+)
 # The connector's own layers (everything above the base image); a regression guard, not a target.
 MAX_ADDED_MB = 400
 
@@ -60,9 +70,7 @@ class Run:
     @property
     def errors(self) -> list[str]:
         return [
-            m["trace"]["error"]["message"]
-            for m in self.of_type("TRACE")
-            if m["trace"].get("type") == "ERROR"
+            m["trace"]["error"]["message"] for m in self.of_type("TRACE") if m["trace"].get("type") == "ERROR"
         ]
 
     def describe(self) -> str:
@@ -101,10 +109,8 @@ class Image:
         run = Run(process.returncode, process.stdout, process.stderr, time.monotonic() - started)
         for line in process.stdout.splitlines():
             if line.startswith("{"):
-                try:
+                with contextlib.suppress(ValueError):
                     run.messages.append(json.loads(line))
-                except ValueError:
-                    pass
         return run
 
 
@@ -244,7 +250,9 @@ def check_check(image: Image, sandbox_url: str, folder: Path) -> str:
     failed = [m["connectionStatus"] for m in run.of_type("CONNECTION_STATUS")]
     assert [s["status"] for s in failed] == ["FAILED"], run.describe()
     _assert_no_secrets(run, invalid)
-    return f"SUCCEEDED with the sandbox credentials; FAILED with invalid ones ({failed[0]['message'][:60]}...)"
+    return (
+        f"SUCCEEDED with the sandbox credentials; FAILED with invalid ones ({failed[0]['message'][:60]}...)"
+    )
 
 
 def check_discover(image: Image, sandbox_url: str, folder: Path, streams: list[str]) -> str:
@@ -255,7 +263,9 @@ def check_discover(image: Image, sandbox_url: str, folder: Path, streams: list[s
     assert len(catalogs) == 1, run.describe()
     found = sorted(s["name"] for s in catalogs[0]["catalog"]["streams"])
     assert found == sorted(streams), f"discovered {found}"
-    missing_keys = [s["name"] for s in catalogs[0]["catalog"]["streams"] if not s.get("source_defined_primary_key")]
+    missing_keys = [
+        s["name"] for s in catalogs[0]["catalog"]["streams"] if not s.get("source_defined_primary_key")
+    ]
     assert not missing_keys, f"streams without a primary key: {missing_keys}"
     return f"one CATALOG with all {len(found)} streams, each with a primary key"
 
@@ -284,12 +294,12 @@ def check_read(image: Image, sandbox_url: str, folder: Path, truth: dict[str, in
     complete = {
         m["trace"]["stream_status"]["stream_descriptor"]["name"]
         for m in run.of_type("TRACE")
-        if m["trace"].get("type") == "STREAM_STATUS"
-        and m["trace"]["stream_status"]["status"] == "COMPLETE"
+        if m["trace"].get("type") == "STREAM_STATUS" and m["trace"]["stream_status"]["status"] == "COMPLETE"
     }
     assert complete == set(truth), f"streams not COMPLETE: {sorted(set(truth) - complete)}"
     _assert_no_secrets(run, config)
-    return f"{sum(counts.values())} records = the sandbox's, all {len(truth)} streams COMPLETE, {run.seconds:.0f} s"
+    total = sum(counts.values())
+    return f"{total} records = the sandbox's, all {len(truth)} streams COMPLETE, {run.seconds:.0f} s"
 
 
 def _sandbox_config(sandbox_url: str) -> dict[str, Any]:
