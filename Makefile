@@ -5,8 +5,10 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 RUN := $(VENV)/bin
+# PyAirbyte's own environment (scripts/pyairbyte/uv.lock): kept out of the connector's dependencies.
+DEMO_VENV := .venv-demo
 
-.PHONY: install demo sandbox test test-all lint typecheck unit integration clean
+.PHONY: install demo demo-env sandbox test test-all lint typecheck unit integration docker-check clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -18,9 +20,21 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 install: $(VENV)/.synced
 
-## demo: start the sandbox and run a full sync of every stream, with per-stream counts and API calls
-demo: install
-	PYTHONPATH=. $(RUN)/python scripts/demo.py
+$(DEMO_VENV)/.synced: $(UV) scripts/pyairbyte/pyproject.toml scripts/pyairbyte/uv.lock
+	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(DEMO_VENV) $(UV) sync --frozen --project scripts/pyairbyte --python $(PYTHON)
+	touch $@
+
+## demo-env: PyAirbyte (pinned) in .venv-demo/, apart from the connector's .venv/
+demo-env: $(DEMO_VENV)/.synced
+
+## demo: start the sandbox and sync every stream into a local DuckDB file with PyAirbyte: records, API calls,
+## and the daily budget left; fails if any stream's count differs from the sandbox (DEMO_ARGS="--scale 0.1")
+demo: install demo-env
+	PYTHONPATH=. $(DEMO_VENV)/bin/python scripts/demo.py $(DEMO_ARGS)
+
+## docker-check: build the image with podman (local stand-in base) and run spec/check/discover/read inside it
+docker-check: install
+	PYTHONPATH=. $(RUN)/python scripts/docker_check.py
 
 ## sandbox: run the AroFlo sandbox in the foreground (prints its URL and a connector config)
 sandbox: install
@@ -36,16 +50,17 @@ typecheck: install
 unit: install
 	$(RUN)/pytest unit_tests -q
 
-integration: install
+integration: install demo-env
 	$(RUN)/pytest integration_tests -q
 
-## test: lint, types and the whole default test suite (what CI runs)
-test: lint typecheck
+## test: lint, types and the whole default test suite (what CI runs): unit and integration tests, the CDK
+## standard tests, the Docker image built and run with podman, the PyAirbyte demo
+test: lint typecheck demo-env
 	$(RUN)/pytest -q -m "not slow"
 
 ## test-all: also the long sandbox scenarios
-test-all: lint typecheck
+test-all: lint typecheck demo-env
 	$(RUN)/pytest -q
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .demo

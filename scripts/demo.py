@@ -1,84 +1,110 @@
-"""The demo: start the AroFlo sandbox, run a full sync of every stream through `source-aroflo`, and
-print per-stream record counts next to the sandbox's truth and the API calls each stream used."""
+"""`make demo`: the AroFlo sandbox, synced into a local DuckDB file with PyAirbyte.
+
+1. starts the local AroFlo sandbox (seeded, like a real account; `--scale` sizes it);
+2. runs the connector exactly as PyAirbyte runs any locally installed Airbyte source
+   (`get_source(..., local_executable=".venv/bin/source-aroflo")`): check, discover, then a full read of
+   every stream into PyAirbyte's default DuckDB cache (under `.demo/` unless AIRBYTE_CACHE_ROOT is set);
+3. prints per stream the records in DuckDB, the records AroFlo holds (the sandbox's truth), the API calls
+   the stream used and how many of them counted against the daily budget, then the budget left;
+4. exits non-zero if any stream's count in DuckDB differs from the sandbox's truth.
+
+It runs in its own environment, `.venv-demo/` (PyAirbyte pinned by scripts/pyairbyte/uv.lock), so
+PyAirbyte and its airbyte-cdk stay out of the connector's dependencies. The sandbox needs only the
+standard library; run it with `PYTHONPATH=.` from the repository root (the Makefile does).
+"""
 
 from __future__ import annotations
 
-import json
-import subprocess
+import argparse
+import os
 import sys
-import tempfile
 import time
-from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from aroflo_sandbox.server import Sandbox
-from aroflo_sandbox.zones import ZONES
+REPO = Path(__file__).resolve().parents[1]
+CONNECTOR = REPO / ".venv" / "bin" / "source-aroflo"
 
-CONNECTOR = str(Path(sys.executable).with_name("source-aroflo"))
+# PyAirbyte reads these when it is imported: no registry download, no usage telemetry (the sandbox is local).
+os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("AIRBYTE_CACHE_ROOT", str(REPO / ".demo"))
+
+import airbyte as ab  # noqa: E402
+import requests  # noqa: E402
+
+from aroflo_sandbox.server import Sandbox  # noqa: E402
 
 
-def main() -> int:
-    zones = sorted(ZONES.values(), key=lambda z: z.stream)
-    with Sandbox(port=0) as sandbox, tempfile.TemporaryDirectory() as folder:
-        print(f"AroFlo sandbox running at {sandbox.url}")
-        config = Path(folder, "config.json")
-        config.write_text(json.dumps(sandbox.connector_config()))
-        catalog = Path(folder, "catalog.json")
-        catalog.write_text(
-            json.dumps(
-                {
-                    "streams": [
-                        {
-                            "stream": {
-                                "name": z.stream,
-                                "json_schema": {},
-                                "supported_sync_modes": ["full_refresh"],
-                            },
-                            "sync_mode": "full_refresh",
-                            "destination_sync_mode": "overwrite",
-                        }
-                        for z in zones
-                    ]
-                }
-            )
+def sandbox_get(sandbox: Sandbox, route: str, **params: Any) -> Any:
+    response = requests.get(f"{sandbox.url}_sandbox/{route}", params=params, timeout=60)
+    response.raise_for_status()
+    return response.json()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="sandbox data size (1.0: ~50,000 records)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--streams", help="comma-separated streams to sync (default: all)")
+    args = parser.parse_args(argv)
+    if not CONNECTOR.exists():
+        print(f"{CONNECTOR} not found: run `make install` first", file=sys.stderr)
+        return 2
+
+    with Sandbox(port=0, seed=args.seed, scale=args.scale) as sandbox:
+        print(f"AroFlo sandbox running at {sandbox.url} (scale {args.scale})")
+        source = ab.get_source(
+            "source-aroflo",
+            config=sandbox.connector_config(),
+            local_executable=CONNECTOR,
         )
-        print(f"Full sync of {len(zones)} streams (the connector keeps under 3 calls/s and 120/min)...")
+        source.check()
+        if args.streams:
+            source.select_streams(args.streams.split(","))
+        else:
+            source.select_all_streams()
+        streams = sorted(source.get_selected_streams())
+        cache = ab.get_default_cache()
+        print(f"Full sync of {len(streams)} streams into {cache.db_path} ...", flush=True)
+
         started = time.monotonic()
-        process = subprocess.run(
-            [CONNECTOR, "read", "--config", str(config), "--catalog", str(catalog)],
-            capture_output=True,
-            text=True,
-        )
+        result = source.read(cache=cache, force_full_refresh=True, write_strategy="replace")
         seconds = time.monotonic() - started
-        counts: Counter[str] = Counter()
-        errors = []
-        for line in process.stdout.splitlines():
-            if not line.startswith("{"):
-                continue
-            message = json.loads(line)
-            if message["type"] == "RECORD":
-                counts[message["record"]["stream"]] += 1
-            elif message["type"] == "TRACE" and message["trace"].get("type") == "ERROR":
-                errors.append(message["trace"]["error"]["message"])
-        stats = sandbox.state.stats.as_dict()
-        truth = {z.stream: len(sandbox.state.truth(z)) for z in zones}
 
-        print(f"\n{'stream':<24}{'records':>9}{'in AroFlo':>11}{'API calls':>11}")
-        for zone in zones:
-            calls = stats["by_zone"].get(zone.param.lower(), 0)
-            flag = "" if counts[zone.stream] == truth[zone.stream] else "  <-- MISMATCH"
-            print(f"{zone.stream:<24}{counts[zone.stream]:>9}{truth[zone.stream]:>11}{calls:>11}{flag}")
-        daily_used = sandbox.state.limiter.daily_used
-        print(f"{'total':<24}{sum(counts.values()):>9}{sum(truth.values()):>11}{stats['requests']:>11}")
-        print(
-            f"\n{seconds:.0f} s; {daily_used} calls counted against the 2,000/day budget "
-            f"({sandbox.state.limiter.limits.daily - daily_used} left; LastUpdate is free); "
-            f"{stats['rate_limited']} rate-limit rejections; {stats['without_where']} requests without WHERE."
-        )
-        if errors or process.returncode:
-            print("\nThe sync reported errors:", *errors, process.stderr[-2000:], sep="\n")
-            return 1
-        return 0 if counts == Counter(truth) else 1
+        zones = sandbox_get(sandbox, "zones")  # zone -> {stream, count}
+        zone_of = {entry["stream"]: zone for zone, entry in zones.items()}
+        stats = sandbox_get(sandbox, "stats")
+        rows = []
+        for stream in streams:
+            zone = zone_of[stream]
+            in_duckdb = len(result[stream])
+            truth = len(sandbox_get(sandbox, "truth", zone=zone)["records"])
+            calls = stats["by_zone"].get(zone.lower(), 0)
+            counted = stats["daily_counted"].get(zone.lower(), 0)
+            rows.append((stream, in_duckdb, truth, calls, counted))
+
+    print(f"\n{'stream':<24}{'records':>9}{'in AroFlo':>11}{'API calls':>11}{'counted':>9}")
+    for stream, in_duckdb, truth, calls, counted in rows:
+        flag = "" if in_duckdb == truth else "  <-- MISMATCH"
+        print(f"{stream:<24}{in_duckdb:>9}{truth:>11}{calls:>11}{counted:>9}{flag}")
+    totals = [sum(row[i] for row in rows) for i in range(1, 5)]
+    print(f"{'total':<24}{totals[0]:>9}{totals[1]:>11}{totals[2]:>11}{totals[3]:>9}")
+    daily_limit = stats["daily_used"] + stats["daily_remaining"]
+    print(
+        f"\n{seconds:.0f} s; daily budget: {stats['daily_used']:,} of {daily_limit:,} calls used, "
+        f"{stats['daily_remaining']:,} left (LastUpdate is free; AroFlo resets the count at "
+        f"{stats['daily_resets_at']}); {stats['rate_limited']} rate-limit rejections; "
+        f"{stats['without_where']} requests without WHERE."
+    )
+    print(f"DuckDB file: {cache.db_path}  (e.g. `ab.get_default_cache()['tasks'].to_pandas()`)")
+    mismatched = [stream for stream, in_duckdb, truth, *_ in rows if in_duckdb != truth]
+    if mismatched:
+        print(f"\nRecords in DuckDB differ from the sandbox's truth for: {', '.join(mismatched)}")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,85 @@
+"""`make demo`: PyAirbyte runs the local connector and syncs every stream into DuckDB.
+
+The demo runs in its own environment (`.venv-demo/`, PyAirbyte pinned by scripts/pyairbyte/uv.lock;
+`make test` creates it), never in the connector's `.venv/`. It is run here on a tenth of the sandbox's
+default data (the same 42 zones, 47 calls instead of 134) to keep CI short.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from importlib.metadata import requires
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_PYTHON = ROOT / ".venv-demo" / "bin" / "python"
+ROW = re.compile(r"^(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)(\s+<-- MISMATCH)?$")
+
+pytestmark = pytest.mark.timeout(900)
+
+
+@pytest.fixture(scope="module")
+def demo_python() -> Path:
+    if not DEMO_PYTHON.exists():
+        subprocess.run(["make", "-s", "demo-env"], cwd=ROOT, check=True)
+    return DEMO_PYTHON
+
+
+def run_demo(demo_python: Path, cache_root: Path, *args: str, code: str | None = None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AIRBYTE_CACHE_ROOT": str(cache_root)}
+    command = [str(demo_python), "-c", code] if code else [str(demo_python), "scripts/demo.py", *args]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+
+
+def test_pyairbyte_is_not_a_dependency_of_the_connector() -> None:
+    assert not any(req.split()[0] == "airbyte" for req in requires("source-aroflo") or [])
+    probe = subprocess.run([sys.executable, "-c", "import airbyte"], capture_output=True)
+    assert probe.returncode != 0, "PyAirbyte must not be importable from the connector's environment"
+
+
+def test_demo_syncs_every_stream_into_duckdb_and_matches_the_sandbox(
+    demo_python: Path, tmp_path: Path
+) -> None:
+    process = run_demo(demo_python, tmp_path, "--scale", "0.1")
+    output = process.stdout + process.stderr
+    assert process.returncode == 0, output[-6000:]
+
+    rows = {m.group(1): m for line in process.stdout.splitlines() if (m := ROW.match(line.strip()))}
+    total = rows.pop("total")
+    assert len(rows) == 42, sorted(rows)
+    for stream, row in rows.items():
+        records, truth, calls = int(row.group(2)), int(row.group(3)), int(row.group(4))
+        assert records == truth > 0, stream
+        assert calls >= 1, stream
+        assert not row.group(6), stream
+    assert int(total.group(2)) == int(total.group(3)) == sum(int(r.group(2)) for r in rows.values())
+    budget = re.search(r"daily budget: ([\d,]+) of 2,000 calls used, ([\d,]+) left", process.stdout)
+    assert budget, process.stdout[-2000:]
+    used, left = (int(value.replace(",", "")) for value in budget.groups())
+    assert used + left == 2000 and used == int(total.group(5))
+    assert int(rows["last_update"].group(5)) == 0, "LastUpdate calls must not count against the day"
+    assert (tmp_path / "default_cache" / "default_cache.duckdb").is_file()
+
+
+def test_demo_fails_when_a_count_differs_from_the_sandbox(demo_python: Path, tmp_path: Path) -> None:
+    """The exit code is the check: a lying truth endpoint must make the demo fail."""
+    code = (
+        "import sys\n"
+        "import scripts.demo as demo\n"
+        "real = demo.sandbox_get\n"
+        "def lying(sandbox, route, **params):\n"
+        "    data = real(sandbox, route, **params)\n"
+        "    if route == 'truth':\n"
+        "        data['records'].append({})\n"
+        "    return data\n"
+        "demo.sandbox_get = lying\n"
+        "sys.exit(demo.main(['--scale', '0.05', '--streams', 'business_units']))\n"
+    )
+    process = run_demo(demo_python, tmp_path, code=code)
+    assert process.returncode == 1, (process.stdout + process.stderr)[-4000:]
+    assert "<-- MISMATCH" in process.stdout and "business_units" in process.stdout
