@@ -3255,6 +3255,7 @@ class Dataset:
         self._builder.stamp(key, rec, None)
         self.zones[key].append(rec)
         self._log(zone, self.record_id(zone, rec), at, deleted=False)
+        self._touch_parent(rec, at)
         return rec
 
     def update(
@@ -3274,6 +3275,7 @@ class Dataset:
         self._builder.stamp(key, rec, at)
         self._refresh_parent(rec)
         self._log(zone, record_id, at, deleted=False)
+        self._touch_parent(rec, at)
         return rec
 
     def delete(self, zone_param: str, record_id: str, at: datetime) -> None:
@@ -3288,6 +3290,7 @@ class Dataset:
                 e for e in parent.joins.get(join_key, []) if e.get(id_field) != record_id
             ]
         self._log(zone, record_id, at, deleted=True)
+        self._touch_parent(rec, at)
 
     # ---- helpers ------------------------------------------------------------------------------
     def _zone(self, zone_param: str) -> tuple[Zone, str]:
@@ -3301,6 +3304,20 @@ class Dataset:
             if self.record_id(zone, rec) == record_id:
                 return rec
         raise KeyError(f"no {zone.name} record with id {record_id!r}")
+
+    def _touch_parent(self, rec: StoredRecord, at: datetime) -> None:
+        """A change to a line, note or contact is a change to its parent too (its totals and joins move
+        with it), so the parent is stamped and logged like any other update."""
+        link = rec.hidden.get("_parent")
+        if link is None:
+            return
+        parent = link[0]
+        for key, records in self.zones.items():
+            if key != "lastupdate" and any(r is parent for r in records):
+                zone = ZONES[key]
+                self._builder.stamp(key, parent, at)
+                self._log(zone, self.record_id(zone, parent), at, deleted=False)
+                return
 
     @staticmethod
     def _refresh_parent(rec: StoredRecord) -> None:

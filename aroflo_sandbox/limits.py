@@ -50,6 +50,10 @@ class RateLimiter:
         self.daily_used = 0
         self.secondary_used = 0
 
+    def reset_windows(self) -> None:
+        with self._lock:
+            self._second, self._minute = (0, 0), (0, 0)
+
     def reset_day(self) -> None:
         with self._lock:
             self.daily_used = 0

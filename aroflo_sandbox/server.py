@@ -171,6 +171,7 @@ class Handler(BaseHTTPRequestHandler):
         params = parse_qs(raw_query, keep_blank_values=True)
         zone_param = (params.get("zone") or [""])[0]
         log: dict[str, Any] = {
+            "at": time.time(),
             "zone": zone_param,
             "where": params.get("where", []),
             "page": (params.get("page") or [""])[0],
@@ -360,6 +361,7 @@ class Handler(BaseHTTPRequestHandler):
                     setattr(state.limiter.limits, key, int(value))
                 if "daily_used" in payload:
                     state.limiter.daily_used = int(payload["daily_used"])
+            state.limiter.reset_windows()  # new short limits start from an empty window
             return self._send_json(200, asdict(state.limiter.limits))
         if route == "faults":
             state.faults.configure(FaultPlan(**payload))

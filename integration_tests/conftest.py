@@ -41,6 +41,17 @@ class Run:
         return [m["trace"]["error"] for m in self.of_type("TRACE") if m["trace"].get("type") == "ERROR"]
 
     @property
+    def statuses(self) -> dict[str, str]:
+        """The last status each stream reported: COMPLETE, INCOMPLETE, ..."""
+        last: dict[str, str] = {}
+        for message in self.of_type("TRACE"):
+            trace = message["trace"]
+            if trace.get("type") == "STREAM_STATUS":
+                status = trace["stream_status"]
+                last[status["stream_descriptor"]["name"]] = status["status"]
+        return last
+
+    @property
     def states(self) -> list[dict[str, Any]]:
         return [m["state"] for m in self.of_type("STATE")]
 

@@ -2,6 +2,7 @@
 
 from source_aroflo.components.auth import AroFloHmacAuthenticator
 from source_aroflo.components.backoff import AroFloRateLimitBackoff
+from source_aroflo.components.changes import ChangedRecordsExtractor
 from source_aroflo.components.config import StripWhitespace
 from source_aroflo.components.extractors import ZoneRecordExtractor
 from source_aroflo.components.paginators import AroFloPageNumber
@@ -10,6 +11,7 @@ __all__ = [
     "AroFloHmacAuthenticator",
     "AroFloPageNumber",
     "AroFloRateLimitBackoff",
+    "ChangedRecordsExtractor",
     "StripWhitespace",
     "ZoneRecordExtractor",
 ]

@@ -23,14 +23,15 @@ from airbyte_cdk.sources.types import Config
 from source_aroflo.components.extractors import zone_records
 
 LOGGER = logging.getLogger("airbyte")
-UPDATED_AT = "_ab_cdc_updated_at"
 DELETED_AT = "_ab_cdc_deleted_at"
 NARROW_STATUSES = {"8", "888888"}  # response too large / query too slow: ask for fewer ids
 
 
 def to_rfc3339(aroflo_utc: str) -> str:
     """`2024/05/13 23:14:15` (UTC by its field name) -> `2024-05-13T23:14:15Z`."""
-    return datetime.strptime(aroflo_utc.strip().replace("-", "/"), "%Y/%m/%d %H:%M:%S").strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.strptime(aroflo_utc.strip().replace("-", "/"), "%Y/%m/%d %H:%M:%S").strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,10 @@ def latest_changes(entries: Iterable[Mapping[str, Any]]) -> dict[str, Change]:
     """The newest change per record id; results are not assumed to be sorted."""
     changes: dict[str, Change] = {}
     for entry in entries:
-        record_id, when = str(entry.get("zoneid") or "").strip(), str(entry.get("lastupdateutc") or "").strip()
+        record_id, when = (
+            str(entry.get("zoneid") or "").strip(),
+            str(entry.get("lastupdateutc") or "").strip(),
+        )
         if not record_id or not when:
             continue
         change = Change(to_rfc3339(when), str(entry.get("isdeleted", "0")).strip().lower() in ("1", "true"))
@@ -78,7 +82,7 @@ class ChangedRecordsExtractor(RecordExtractor):
             yield from self._fetch(changed[start : start + self.batch_size], changes)
         for record_id, change in changes.items():
             if change.deleted:
-                yield {self.id_field: record_id, UPDATED_AT: change.at, DELETED_AT: change.at}
+                yield {self.id_field: record_id, DELETED_AT: change.at}
 
     def _fetch(self, ids: list[str], changes: Mapping[str, Change]) -> Iterator[MutableMapping[str, Any]]:
         # A batch is never larger than a page (500), so one request returns all of it.
@@ -93,9 +97,7 @@ class ChangedRecordsExtractor(RecordExtractor):
             return
         found = 0
         for record in zone_records(body, self.record_key):
-            change = changes.get(str(record.get(self.id_field)))
-            if change is not None:
-                record[UPDATED_AT] = change.at
+            if str(record.get(self.id_field)) in changes:
                 found += 1
                 yield record
         if found < len(ids):

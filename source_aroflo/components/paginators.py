@@ -67,7 +67,9 @@ class AroFloPageNumber(PaginationStrategy):
         page_size_override: int | None = None,
         stream_slice: StreamSlice | None = None,
     ) -> Any | None:
-        records_on_page = page_record_count(response, default=extracted_record_count(response, last_page_size))
+        records_on_page = page_record_count(
+            response, default=extracted_record_count(response, last_page_size)
+        )
         requested = page_size_override or self.get_page_size() or AROFLO_MAX_PAGE_SIZE
         applied = min(requested, server_page_size(response) or requested)
         if records_on_page == 0 or records_on_page < applied:
