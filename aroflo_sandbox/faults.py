@@ -21,6 +21,9 @@ class FaultPlan:
     server_error: float = 0.0  # chance of an HTTP 500/502/503 with an HTML body
     drop: float = 0.0  # chance the connection is closed without an answer
     slow: float = 0.0  # chance the answer is delayed by `slow_seconds`
+    expired: float = (
+        0.0  # chance a request is refused as "Payload has expired" (held too long before it left)
+    )
     slow_seconds: float = 2.0
     # zone (lower case) -> largest pageSize answered; bigger pages get 888888 (query too slow)
     slow_query_page_size: dict[str, int] = field(default_factory=dict)
@@ -43,7 +46,7 @@ class FaultInjector:
             self._storm_left = 0
 
     def draw(self) -> str | None:
-        """The fault for the next request: "429", "6", "5xx", "drop", "slow" or None."""
+        """The fault for the next request: "429", "6", "5xx", "drop", "slow", "expired" or None."""
         with self._lock:
             if self._storm_left > 0:
                 self._storm_left -= 1
@@ -56,6 +59,7 @@ class FaultInjector:
                 ("5xx", plan.server_error),
                 ("drop", plan.drop),
                 ("slow", plan.slow),
+                ("expired", plan.expired),
             ):
                 if roll < chance:
                     if name == "429":

@@ -200,6 +200,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self._drop()
             if fault == "slow":
                 time.sleep(state.faults.plan.slow_seconds)
+            if fault == "expired":
+                return self._answer(
+                    log, 200, envelope("-99999", "Authentication Failed - Payload has expired")
+                )
 
         failure = authenticate(state.credentials, method, headers, raw_query, now, state.max_skew_seconds)
         if failure:

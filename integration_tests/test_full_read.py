@@ -66,6 +66,18 @@ def test_no_rate_limit_rejections(full_read):
     assert stats["by_status"].get("429", 0) == 0 and stats["by_status"].get("6", 0) == 0
 
 
+def test_the_sync_runs_near_the_per_minute_limit_but_never_over_it(full_read):
+    """3 calls a second and 120 a minute: no window of AroFlo's ever sees more, and a long sync keeps close
+    to the per-minute allowance while there is work."""
+    _, stats = full_read
+    times = sorted(line["at"] for line in stats["log"])
+    per_second = max(sum(1 for t in times if start <= t < start + 1) for start in times)
+    per_minute = max(sum(1 for t in times if start <= t < start + 60) for start in times)
+    assert per_second <= 3 and per_minute <= 120
+    first_minute = sum(1 for t in times if t < times[0] + 60)
+    assert first_minute >= 110, f"only {first_minute} calls in the first minute of a {len(times)}-call sync"
+
+
 def test_calls_are_the_minimum_pages_per_zone(full_read, sandbox):
     """records ÷ page size per zone, plus the one empty page an exact multiple forces."""
     _, stats = full_read

@@ -213,9 +213,16 @@ def second_sync(sandbox, control, first_sync, changes, tmp_path_factory) -> tupl
     )
     control.post("reset_stats")
     control.post("reset_day")
+    # ... under a bad network day, too: storms of 429, 5xx, dropped connections, expired signatures.
+    control.post(
+        "faults", {"seed": 9, "storm_429": 0.02, "server_error": 0.03, "drop": 0.03, "expired": 0.02}
+    )
     run = sync(sandbox, tmp_path_factory.mktemp("second"), state)
+    stats = control.stats(log=True)
+    control.post("faults", {})
     assert run.returncode == 0 and run.errors == [], run.errors
-    return run, control.stats(log=True)
+    assert sum(stats["faults"].values()) >= 3, stats["faults"]
+    return run, stats
 
 
 def test_every_change_arrives_and_the_union_equals_the_truth(first_sync, second_sync, control):

@@ -46,6 +46,7 @@ def test_harsh_faults_lose_nothing(small_sandbox: Sandbox, small: SandboxClient,
             "status_6": 0.01,
             "server_error": 0.06,
             "drop": 0.04,
+            "expired": 0.03,
             "slow": 0.03,
             "slow_seconds": 1.0,
         },
@@ -54,7 +55,7 @@ def test_harsh_faults_lose_nothing(small_sandbox: Sandbox, small: SandboxClient,
     assert run.returncode == 0 and run.errors == [], (run.errors, run.stderr[-2000:])
     stats = small.stats()
     assert sum(stats["faults"].values()) >= 10, stats["faults"]  # the faults really happened
-    assert {"429", "5xx", "drop"} <= set(stats["faults"]), stats["faults"]
+    assert {"429", "5xx", "drop", "expired"} <= set(stats["faults"]), stats["faults"]
     _assert_complete(run, small, STREAMS)
     for stream, records in run.records.items():  # a clean retry never re-emits a page
         zone = next(z for z in ZONES.values() if z.stream == stream)
