@@ -87,22 +87,22 @@ def write_json(path: Path, data: Any) -> str:
     return str(path)
 
 
-def catalog(streams: list[str], sync_mode: str = "full_refresh") -> dict[str, Any]:
-    """A configured catalog built from the connector's own discover output."""
-    return {
-        "streams": [
-            {
-                "stream": {
-                    "name": name,
-                    "json_schema": {},
-                    "supported_sync_modes": ["full_refresh", "incremental"],
-                },
-                "sync_mode": sync_mode,
-                "destination_sync_mode": "overwrite" if sync_mode == "full_refresh" else "append_dedup",
-            }
-            for name in streams
-        ]
-    }
+def catalog(streams: list[str], incremental: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A configured catalog: full refresh (overwrite), or incremental (append + dedup) for `incremental`."""
+
+    def configured(name: str) -> dict[str, Any]:
+        mode = "incremental" if name in incremental else "full_refresh"
+        return {
+            "stream": {
+                "name": name,
+                "json_schema": {},
+                "supported_sync_modes": ["full_refresh", "incremental"],
+            },
+            "sync_mode": mode,
+            "destination_sync_mode": "append_dedup" if mode == "incremental" else "overwrite",
+        }
+
+    return {"streams": [configured(name) for name in streams]}
 
 
 class SandboxClient:
@@ -136,12 +136,17 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.fixture
-def control(sandbox: Sandbox) -> Iterator[SandboxClient]:
+def fresh_client(sandbox: Sandbox) -> Iterator[SandboxClient]:
+    """A control client on a sandbox with no stats, a new day and no faults, left the same way."""
     client = SandboxClient(sandbox)
     client.reset()
     yield client
     client.reset()
+
+
+@pytest.fixture
+def control(sandbox: Sandbox) -> Iterator[SandboxClient]:
+    yield from fresh_client(sandbox)
 
 
 @pytest.fixture(scope="session")
@@ -153,10 +158,7 @@ def small_sandbox() -> Iterator[Sandbox]:
 
 @pytest.fixture
 def small(small_sandbox: Sandbox) -> Iterator[SandboxClient]:
-    client = SandboxClient(small_sandbox)
-    client.reset()
-    yield client
-    client.reset()
+    yield from fresh_client(small_sandbox)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from integration_tests.conftest import (
     Run,
     SandboxClient,
     as_sent_by_aroflo,
+    catalog,
     run_connector,
     write_json,
 )
@@ -28,22 +29,7 @@ FULL_REFRESH_ONLY = sorted(set(BY_STREAM) - set(INCREMENTAL))
 
 
 def incremental_catalog() -> dict[str, Any]:
-    streams = []
-    for name in sorted(BY_STREAM):
-        mode = "incremental" if name in INCREMENTAL else "full_refresh"
-        streams.append(
-            {
-                "stream": {
-                    "name": name,
-                    "json_schema": {},
-                    "supported_sync_modes": ["full_refresh", "incremental"],
-                },
-                "sync_mode": mode,
-                "destination_sync_mode": "append_dedup" if mode == "incremental" else "overwrite",
-                "primary_key": [[k] for k in BY_STREAM[name].primary_key],
-            }
-        )
-    return {"streams": streams}
+    return catalog(sorted(BY_STREAM), incremental=frozenset(INCREMENTAL))
 
 
 def sync(sandbox: Sandbox, folder: Path, state: list[dict[str, Any]] | None = None) -> Run:

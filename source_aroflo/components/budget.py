@@ -6,7 +6,8 @@ error is: the state of everything finished has been emitted, and the next sync r
 
 `DailyBudgetGuard` reads `X-RateLimit-Daily-Remaining` from every response and is asked before every
 request leaves (the request signer is the hook both sides pass through):
-* status 7 (daily limit reached) ends the sync at once, with the reset time;
+* status 7 (daily limit reached), or no call left (`X-RateLimit-Daily-Remaining` 0), ends the sync at
+  once, with the reset time;
 * `daily_call_reserve`: a request that would take the remaining count below the reserve is never
   sent, so the account's other integrations keep their share.
 LastUpdate does not count against the day, so it is never stopped. The short windows (3/s, 120/min)
@@ -63,15 +64,21 @@ class DailyBudgetGuard:
         self.remaining: int | None = None
 
     def before_send(self, url: str | None, reserve: int) -> None:
-        if reserve <= 0 or zone_of(url) == FREE_ZONE:
+        if zone_of(url) == FREE_ZONE:
             return
         with self._lock:
             remaining = self.remaining
-        if remaining is not None and remaining - 1 < reserve:
+        if remaining is None or remaining - 1 >= max(reserve, 0):
+            return
+        now = datetime.now(UTC)
+        if reserve <= 0:  # the last call of the day was spent: no need to be told so by a status 7
             raise BudgetExhausted(
-                f"Stopping with {remaining} AroFlo API calls left today, to keep the configured reserve of "
-                f"{reserve} calls for the account's other integrations. {reset_text(datetime.now(UTC))}"
+                f"AroFlo's daily API limit is used up (0 calls left today). {reset_text(now)}"
             )
+        raise BudgetExhausted(
+            f"Stopping with {remaining} AroFlo API calls left today, to keep the configured reserve of "
+            f"{reserve} calls for the account's other integrations. {reset_text(now)}"
+        )
 
     def observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         """A `requests` response hook."""

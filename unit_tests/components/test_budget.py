@@ -58,7 +58,11 @@ def test_lastupdate_is_free_and_never_stopped_or_counted():
     assert guard.remaining == 3
 
 
-def test_no_reserve_means_no_stop_before_aroflo_says_so():
+def test_without_a_reserve_the_sync_stops_when_no_call_is_left():
     guard = DailyBudgetGuard()
+    guard.observe(_response({"status": "0"}, remaining="1"))
+    guard.before_send("http://x/?zone=tasks", reserve=0)  # the last call of the day may still go
     guard.observe(_response({"status": "0"}, remaining="0"))
-    guard.before_send("http://x/?zone=tasks", reserve=0)
+    with pytest.raises(BudgetExhausted) as raised:
+        guard.before_send("http://x/?zone=tasks", reserve=0)
+    assert "0 calls left today" in raised.value.message
