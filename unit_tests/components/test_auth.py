@@ -140,18 +140,20 @@ def _prepared(params):
     return requests.Request("GET", "https://api.aroflo.com/", params=params).prepare()
 
 
+# The request behind the API notes' third vector, as the connector builds it.
+VECTOR_3_PARAMS = [
+    ("zone", "tasks"),
+    ("where", "and|lastupdateddatetimeutc|>|2024-01-01 00:00:00"),
+    ("order", "lastupdated|asc"),
+    ("page", "1"),
+    ("pageSize", "100"),
+]
+
+
 def test_signs_the_exact_query_sent_and_reproduces_vector_3():
     """The third vector end to end: the authenticator's output equals the published signature."""
     signer = AroFloHmacAuthenticator(config=_config(), parameters={})
-    request = _prepared(
-        [
-            ("zone", "tasks"),
-            ("where", "and|lastupdateddatetimeutc|>|2024-01-01 00:00:00"),
-            ("order", "lastupdated|asc"),
-            ("page", "1"),
-            ("pageSize", "100"),
-        ]
-    )
+    request = _prepared(VECTOR_3_PARAMS)
     with mock.patch.object(auth, "utc_timestamp", return_value="2024-01-02T03:04:05.678Z"):
         signed = signer(request)
     assert signed.url == (
@@ -170,15 +172,7 @@ def test_signs_the_exact_query_sent_and_reproduces_vector_3():
 
 def test_host_ip_goes_into_header_and_signature():
     signer = AroFloHmacAuthenticator(config=_config(host_ip=" 203.0.113.7 "), parameters={})
-    request = _prepared(
-        [
-            ("zone", "tasks"),
-            ("where", "and|lastupdateddatetimeutc|>|2024-01-01 00:00:00"),
-            ("order", "lastupdated|asc"),
-            ("page", "1"),
-            ("pageSize", "100"),
-        ]
-    )
+    request = _prepared(VECTOR_3_PARAMS)
     with mock.patch.object(auth, "utc_timestamp", return_value="2024-01-02T03:04:05.678Z"):
         signed = signer(request)
     assert signed.headers["HostIP"] == "203.0.113.7"
