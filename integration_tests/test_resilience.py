@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from aroflo_sandbox.server import Sandbox
-from aroflo_sandbox.zones import ZONES, zone_for_param
+from aroflo_sandbox.zones import ZONES
 from integration_tests.conftest import (
     STREAMS,
     SandboxClient,
@@ -78,19 +78,32 @@ def test_too_large_and_too_slow_responses_are_narrowed(
     _assert_complete(run, small, streams)
 
 
-def test_daily_limit_ends_the_sync_promptly_with_a_clear_message(
-    small_sandbox, small: SandboxClient, tmp_path: Path
-):
-    small.post("limits", {"daily": 3})
+def _read_until_the_day_runs_out(sandbox, control: SandboxClient, folder: Path, limits: dict) -> tuple:
+    control.post("limits", limits)
     started = time.monotonic()
-    run = _read(small_sandbox, tmp_path, ["tasks", "quotes", "invoices", "clients", "timesheets"])
+    run = _read(sandbox, folder, ["tasks", "quotes", "invoices", "clients", "timesheets"])
     elapsed = time.monotonic() - started
-    small.post("limits", {"daily": 2000})
+    stats = control.stats()
+    control.post("limits", {"daily": 2000, "daily_used": 0})
     assert elapsed < 60
     messages = [e["message"] for e in run.errors]
-    assert any("daily API limit" in m and "Australia/Melbourne" in m for m in messages), messages
+    assert any(
+        "daily API limit is used up" in m and "Australia/Melbourne" in m and "UTC" in m for m in messages
+    )
     # Each stream's own error is transient (retry later); the CDK's closing summary is always a config_error.
     own = [e for e in run.errors if e.get("internal_message") != "Concurrent read failure"]
     assert own and all(e["failure_type"] == "transient_error" for e in own)
-    assert small.stats()["by_status"].get("7", 0) >= 1
-    assert zone_for_param("tasks") is not None
+    return run, stats
+
+
+def test_the_last_call_of_the_day_ends_the_sync_without_asking_again(small_sandbox, small, tmp_path: Path):
+    _, stats = _read_until_the_day_runs_out(small_sandbox, small, tmp_path, {"daily": 3})
+    assert stats["daily_used"] == 3
+    # Once AroFlo says no call is left, no more are sent, bar the one already in flight on the other worker.
+    assert stats["by_status"].get("7", 0) <= 1
+
+
+def test_a_day_used_up_by_another_integration_ends_the_sync_at_status_7(small_sandbox, small, tmp_path: Path):
+    _, stats = _read_until_the_day_runs_out(small_sandbox, small, tmp_path, {"daily": 3, "daily_used": 3})
+    assert stats["daily_used"] == 3
+    assert 1 <= stats["by_status"].get("7", 0) <= 2

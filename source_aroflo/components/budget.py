@@ -83,6 +83,8 @@ class DailyBudgetGuard:
     def observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         """A `requests` response hook."""
         if body_status(response) == "7":
+            with self._lock:
+                self.remaining = 0  # the other streams stop before sending, instead of asking again
             raise BudgetExhausted(
                 f"AroFlo's daily API limit is used up (status 7). {reset_text(datetime.now(UTC))}"
             )

@@ -39,6 +39,15 @@ def test_status_7_stops_at_once_with_the_reset_time():
     assert raised.value.failure_type.value == "transient_error"
 
 
+def test_after_status_7_no_other_request_is_sent():
+    guard = DailyBudgetGuard()
+    with pytest.raises(BudgetExhausted):
+        guard.observe(_response({"status": "7", "statusmessage": "Exceeded Rate Limit - Daily"}))
+    with pytest.raises(BudgetExhausted):
+        guard.before_send("http://x/?zone=quotes", reserve=0)
+    guard.before_send("http://x/?zone=lastupdate", reserve=0)  # the free zone still works
+
+
 def test_the_reserve_is_never_crossed():
     guard = DailyBudgetGuard()
     guard.before_send("http://x/?zone=tasks", reserve=50)  # nothing known yet: go
