@@ -207,6 +207,14 @@ def _zone(
     )
 
 
+# InventoryCategories and AssetCategories document the same WHERE fields (§5.2).
+_CATEGORY_WHERE = {
+    "categoryid": _text("categoryid"),
+    "categoryname": _text("categoryname"),
+    "parentcategoryid": _text("parentcategory", "categoryid"),
+    "parentcategoryname": _text("parentcategory", "categoryname"),
+}
+
 _ALL: list[Zone] = [
     _zone(
         "LastUpdate",
@@ -718,12 +726,7 @@ _ALL: list[Zone] = [
         ("categoryid",),
         "categoryid",
         None,
-        {
-            "categoryid": _text("categoryid"),
-            "categoryname": _text("categoryname"),
-            "parentcategoryid": _text("parentcategory", "categoryid"),
-            "parentcategoryname": _text("parentcategory", "categoryname"),
-        },
+        dict(_CATEGORY_WHERE),
     ),
     # Stock levels: local lastupdated fields in records, UTC ones only in WHERE (§5.2).
     _zone(
@@ -913,12 +916,7 @@ _ALL: list[Zone] = [
         ("categoryid",),
         "categoryid",
         None,
-        {
-            "categoryid": _text("categoryid"),
-            "categoryname": _text("categoryname"),
-            "parentcategoryid": _text("parentcategory", "categoryid"),
-            "parentcategoryname": _text("parentcategory", "categoryname"),
-        },
+        dict(_CATEGORY_WHERE),
     ),
     _zone(
         "MessageBoard",
