@@ -1,0 +1,214 @@
+"""Typed values out of AroFlo's strings, driven by each stream's JSON schema (API notes §3.3, §3.6).
+
+The schema says what a field is; this module only knows how AroFlo spells it:
+- blanks (`""`, `" "`) in a date, time, number or boolean field are null;
+- booleans come as "true"/"TRUE"/"1"/0 and so on;
+- numbers as decimal text ("296.7600"): integral values become JSON integers, the others the double
+  whose shortest text is exactly that decimal (every amount up to 15 significant digits); a value a
+  double cannot hold exactly is left as AroFlo sent it, never rounded;
+- date-times as `YYYY/MM/DD HH:mm:ss`, `YYYY-MM-DD HH:mm:ss.f` or `Oct 23, 2018 7:00:00 AM`, with no
+  zone: `timestamp_with_timezone` fields (their name says utc) get a `Z`, the others stay site-local
+  wall-clock time without an offset; dates become `YYYY-MM-DD`.
+A value that does not read as its declared type is passed on unchanged (and logged), so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, MutableMapping
+from dataclasses import InitVar, dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import yaml
+from airbyte_cdk.sources.declarative.transformations import RecordTransformation
+from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+
+logger = logging.getLogger("airbyte")
+
+TRUE = frozenset({"true", "1", "yes", "y"})
+FALSE = frozenset({"false", "0", "no", "n"})
+# Fields where a number 0 among id strings means "none" (quirk 11: Tasks `priority`).
+ZERO_MEANS_NONE = frozenset({"priority"})
+
+_NUMERIC = re.compile(
+    r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})"
+    r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?P<f>\.\d{1,6})?)?)?Z?"
+)
+_HUMAN = re.compile(
+    r"(?P<b>[A-Z][a-z]{2}) (?P<d>\d{1,2}), (?P<y>\d{4}) (?P<I>\d{1,2}):(?P<M>\d{2}):(?P<S>\d{2}) (?P<p>[AP]M)"
+)
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
+
+
+class Unreadable(ValueError):
+    """The value does not read as the field's declared type."""
+
+
+def parse_moment(text: str) -> tuple[datetime, str, bool]:
+    """An AroFlo date or date-time: the moment, its fraction text (".8", or ""), and whether it had a time."""
+    text = text.strip()
+    try:
+        if match := _NUMERIC.fullmatch(text):
+            g = match.groupdict()
+            has_time = g["H"] is not None
+            moment = datetime(
+                int(g["y"]), int(g["m"]), int(g["d"]), int(g["H"] or 0), int(g["M"] or 0), int(g["S"] or 0)
+            )
+            return moment, g["f"] or "", has_time
+        if match := _HUMAN.fullmatch(text):
+            g = match.groupdict()
+            hour = int(g["I"]) % 12 + (12 if g["p"] == "PM" else 0)
+            moment = datetime(int(g["y"]), _MONTHS[g["b"]], int(g["d"]), hour, int(g["M"]), int(g["S"]))
+            return moment, "", True
+    except (KeyError, ValueError) as error:  # month 13, 30 February, hour 25 ...
+        raise Unreadable(text) from error
+    raise Unreadable(text)
+
+
+def to_date(value: Any) -> str:
+    moment, fraction, has_time = parse_moment(str(value))
+    if has_time and (moment.time() != datetime.min.time() or fraction.strip(".0")):
+        raise Unreadable(value)  # a real time of day in a date field: keep it rather than drop it
+    return moment.date().isoformat()
+
+
+def to_datetime(value: Any, utc: bool) -> str:
+    moment, fraction, _ = parse_moment(str(value))
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + ("Z" if utc else "")
+
+
+def to_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise Unreadable(value)
+
+
+def to_number(value: Any, integer: bool) -> int | float:
+    if isinstance(value, bool):
+        raise Unreadable(value)
+    try:
+        exact = Decimal(str(value).strip())
+    except InvalidOperation as error:
+        raise Unreadable(value) from error
+    if not exact.is_finite():
+        raise Unreadable(value)
+    if exact == exact.to_integral_value():
+        return int(exact)
+    if integer:
+        raise Unreadable(value)
+    approximate = float(exact)
+    if Decimal(repr(approximate)) != exact:
+        raise Unreadable(value)  # more digits than a double holds: keep AroFlo's text
+    return approximate
+
+
+def url_expiry(url: str) -> str | None:
+    """When a signed document link stops working (its `expires` epoch), as RFC 3339 UTC."""
+    expires = parse_qs(urlsplit(url).query).get("expires")
+    if not expires or not expires[0].isdigit():
+        return None
+    return datetime.fromtimestamp(int(expires[0]), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _types(schema: Mapping[str, Any]) -> set[str]:
+    declared = schema.get("type", [])
+    return {declared} if isinstance(declared, str) else set(declared)
+
+
+def normalize(value: Any, schema: Mapping[str, Any], name: str = "", path: str = "") -> Any:
+    """`value` as the type `schema` declares; raises Unreadable for a scalar that is not of that type."""
+    types = _types(schema) - {"null"}
+    if isinstance(value, MutableMapping) and "object" in types:
+        normalize_object(value, schema, f"{path}{name}.")
+        return value
+    if isinstance(value, list) and "array" in types:
+        items = schema.get("items", {})
+        return [normalize(item, items, name, path) for item in value]
+    if value is None or isinstance(value, (Mapping, list)):
+        return value
+    if types == {"string"} and schema.get("format") not in ("date", "date-time"):
+        if isinstance(value, str):
+            return value
+        if name in ZERO_MEANS_NONE and value == 0:
+            return None
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    if isinstance(value, str) and not value.strip():
+        return None
+    if "boolean" in types:
+        return to_boolean(value)
+    if "integer" in types or "number" in types:
+        return to_number(value, integer="number" not in types)
+    if schema.get("format") == "date":
+        return to_date(value)
+    if schema.get("format") == "date-time":
+        return to_datetime(value, utc=schema.get("airbyte_type") == "timestamp_with_timezone")
+    return value
+
+
+def normalize_object(record: MutableMapping[str, Any], schema: Mapping[str, Any], path: str = "") -> None:
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    for key, value in list(record.items()):
+        if key not in properties:
+            continue  # a field AroFlo added later: passed on as sent
+        try:
+            record[key] = normalize(value, properties[key], key, path)
+        except Unreadable:
+            declared = properties[key].get("format") or "/".join(sorted(_types(properties[key]) - {"null"}))
+            _log_unreadable(f"{path}{key}", declared)
+    url = record.get("url")
+    if "url_expires_at" in properties and isinstance(url, str):
+        record["url_expires_at"] = url_expiry(url)
+
+
+@cache
+def _log_unreadable(path: str, declared: str) -> None:
+    logger.warning("AroFlo sent a value for %s that is not a %s; it is passed on unchanged.", path, declared)
+
+
+@cache
+def stream_schemas() -> Mapping[str, Mapping[str, Any]]:
+    """The `schemas:` section of the packaged manifest: the one definition of every stream's fields."""
+    text = resources.files("source_aroflo").joinpath("manifest.yaml").read_text()
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    schemas: Mapping[str, Mapping[str, Any]] = yaml.load(text, Loader=loader)["schemas"]
+    return schemas
+
+
+@dataclass
+class NormalizeValues(RecordTransformation):
+    """Applies the stream's schema to its records (see the module docstring for the rules)."""
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+    stream: str = ""
+    _schema: Mapping[str, Any] = field(init=False, repr=False, default_factory=dict)
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self.stream = self.stream or parameters.get("name", "")
+        schemas = stream_schemas()
+        if self.stream not in schemas:
+            raise ValueError(f"NormalizeValues: no schema named {self.stream!r} in the manifest")
+        self._schema = schemas[self.stream]
+
+    def transform(
+        self,
+        record: dict[str, Any],
+        config: Config | None = None,
+        stream_state: StreamState | None = None,
+        stream_slice: StreamSlice | None = None,
+    ) -> None:
+        normalize_object(record, self._schema)
+
+
+__all__ = ["NormalizeValues", "Unreadable", "normalize", "normalize_object", "stream_schemas"]

@@ -1,0 +1,289 @@
+"""The normalizer on the shapes of AroFlo's own samples (API notes §3.3, §3.6, §6), odd ones included."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+
+import pytest
+
+from source_aroflo.components.normalize import (
+    NormalizeValues,
+    Unreadable,
+    normalize,
+    normalize_object,
+    stream_schemas,
+    url_expiry,
+)
+
+BOOLEAN = {"type": ["null", "boolean"]}
+INTEGER = {"type": ["null", "integer"]}
+NUMBER = {"type": ["null", "number"]}
+STRING = {"type": ["null", "string"]}
+DATE = {"type": ["null", "string"], "format": "date"}
+UTC = {"type": ["null", "string"], "format": "date-time", "airbyte_type": "timestamp_with_timezone"}
+LOCAL = {"type": ["null", "string"], "format": "date-time", "airbyte_type": "timestamp_without_timezone"}
+
+
+@pytest.mark.parametrize("schema", [BOOLEAN, INTEGER, NUMBER, DATE, UTC, LOCAL])
+@pytest.mark.parametrize("blank", ["", " ", "  "])
+def test_blanks_in_typed_fields_are_null(schema, blank):
+    assert normalize(blank, schema) is None
+
+
+def test_text_fields_keep_their_text_blank_or_not():
+    assert normalize(" ", STRING) == " "
+    assert normalize("", STRING) == ""
+    assert normalize("<p>Hot water unit replaced.</p>", STRING) == "<p>Hot water unit replaced.</p>"
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ("true", True),
+        ("false", False),
+        ("TRUE", True),  # clients/suppliers postable, locations archived
+        ("FALSE", False),
+        ("1", True),  # client notes sticky, labour deleted
+        ("0", False),
+        (0, False),  # LastUpdate isdeleted is a JSON number
+        (1, True),
+        (True, True),
+    ],
+)
+def test_booleans_in_all_their_spellings(sent, expected):
+    assert normalize(sent, BOOLEAN) is expected
+
+
+@pytest.mark.parametrize("odd", ["Limited", "2", "maybe"])
+def test_a_value_that_is_not_a_boolean_is_refused(odd):
+    with pytest.raises(Unreadable):
+        normalize(odd, BOOLEAN)
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected", "text"),
+    [
+        ("296.7600", 296.76, "296.76"),  # 4-decimal money
+        ("184.80", 184.8, "184.8"),  # 2-decimal quote line totals
+        ("-37.8177723", -37.8177723, "-37.8177723"),  # GPS
+        ("0.1000", 0.1, "0.1"),
+        ("99999999999.9999", 99999999999.9999, "99999999999.9999"),  # 15 significant digits
+        ("1050.0000", 1050, "1050"),  # integral: a JSON integer, no float at all
+        ("0", 0, "0"),
+        ("-12.5", -12.5, "-12.5"),
+    ],
+)
+def test_decimal_amounts_become_numbers_whose_text_is_the_exact_decimal(sent, expected, text):
+    value = normalize(sent, NUMBER)
+    assert value == expected
+    assert repr(value) == text
+
+
+def test_integral_amounts_stay_integers_beyond_a_doubles_precision():
+    assert normalize("123456789012345678.0000", NUMBER) == 123456789012345678
+
+
+@pytest.mark.parametrize("too_precise", ["12345678901234567.89", "0.12345678901234567"])
+def test_an_amount_a_double_cannot_hold_exactly_is_kept_as_sent_never_rounded(too_precise):
+    with pytest.raises(Unreadable):
+        normalize(too_precise, NUMBER)
+    record = {"total": too_precise}
+    normalize_object(record, {"properties": {"total": NUMBER}})
+    assert record == {"total": too_precise}
+
+
+@pytest.mark.parametrize("odd", ["12,50", "n/a", "NaN", "Infinity", "1e"])
+def test_text_that_is_not_a_number_is_refused(odd):
+    with pytest.raises(Unreadable):
+        normalize(odd, NUMBER)
+
+
+def test_integers_refuse_fractions_but_accept_integral_decimal_text():
+    assert normalize("25", INTEGER) == 25
+    assert normalize("25.0000", INTEGER) == 25
+    with pytest.raises(Unreadable):
+        normalize("2.5", INTEGER)
+
+
+@pytest.mark.parametrize(
+    ("sent", "schema", "expected"),
+    [
+        # Fields named utc are UTC (ClientNotes created_utc, Tasks createddatetimeutc, LastUpdate).
+        ("2023/10/01 23:09:01", UTC, "2023-10-01T23:09:01Z"),
+        ("2018/06/26 23:02:28", UTC, "2018-06-26T23:02:28Z"),
+        # ... the rest are site-local wall-clock times (ClientNotes datetimeposted +11 h): no offset invented.
+        ("2023/10/02 10:09:01", LOCAL, "2023-10-02T10:09:01"),
+        # Clients/suppliers created fields: dashes and a fraction of a second, kept digit for digit.
+        ("2018-06-21 10:59:01.8", LOCAL, "2018-06-21T10:59:01.8"),
+        ("2018-06-21 00:00:00.0", LOCAL, "2018-06-21T00:00:00.0"),
+        ("2019-02-03 07:05:09.123", LOCAL, "2019-02-03T07:05:09.123"),
+        # Human times of labour lines, notes and assignments.
+        ("Oct 23, 2018 7:00:00 AM", LOCAL, "2018-10-23T07:00:00"),
+        ("Nov 14, 2018 2:56:20 PM", LOCAL, "2018-11-14T14:56:20"),
+        ("Jan 1, 2020 12:05:00 AM", LOCAL, "2020-01-01T00:05:00"),
+        ("Jan 1, 2020 12:05:00 PM", LOCAL, "2020-01-01T12:05:00"),
+        # A "datetime" that holds a date (Tasks linkprocesseddate sometimes): midnight.
+        ("2018/11/14", LOCAL, "2018-11-14T00:00:00"),
+        # Dates.
+        ("2018/11/14", DATE, "2018-11-14"),
+        ("2018-6-1", DATE, "2018-06-01"),
+        # A date written at midnight with a time (or a fraction of nothing) is still that date.
+        ("2018-06-21 00:00:00.0", DATE, "2018-06-21"),
+        # The connector's own cursor values read back unchanged.
+        ("2026-11-24T17:15:36Z", UTC, "2026-11-24T17:15:36Z"),
+    ],
+)
+def test_dates_and_times(sent, schema, expected):
+    assert normalize(sent, schema) == expected
+
+
+@pytest.mark.parametrize(
+    ("odd", "schema"),
+    [
+        ("2018/02/30", DATE),  # no such day
+        ("2018/13/01 10:00:00", LOCAL),
+        ("Foo 23, 2018 7:00:00 AM", LOCAL),
+        ("2018/11/14 10:15:00", DATE),  # a time of day would be lost
+        ("yesterday", UTC),
+    ],
+)
+def test_text_that_is_not_that_date_or_time_is_refused(odd, schema):
+    with pytest.raises(Unreadable):
+        normalize(odd, schema)
+
+
+def test_priority_zero_means_no_priority_and_ids_stay_strings():
+    schema = {"properties": {"priority": STRING, "fieldid": STRING}}
+    unset = {"priority": 0, "fieldid": "35081"}
+    normalize_object(unset, schema)
+    assert unset == {"priority": None, "fieldid": "35081"}
+    chosen = {"priority": "IyYqKyIK"}
+    normalize_object(chosen, schema)
+    assert chosen == {"priority": "IyYqKyIK"}
+
+
+def test_a_number_in_a_text_field_becomes_its_text():
+    record: dict[str, Any] = {"inserttotal": 1, "flag": True}
+    normalize_object(record, {"properties": {"inserttotal": STRING, "flag": STRING}})
+    assert record == {"inserttotal": "1", "flag": "true"}
+
+
+TASK_NOTE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "tasknotes": {
+            "type": ["null", "array"],
+            "items": {
+                "type": ["null", "object"],
+                "properties": {
+                    "noteid": STRING,
+                    "sticky": BOOLEAN,
+                    "dateposted": DATE,
+                    "timeposted": LOCAL,
+                    "user": {"type": ["null", "object"], "properties": {"userid": STRING}},
+                },
+            },
+        },
+        "tasktotals": {"type": ["null", "object"], "properties": {"totallab": NUMBER, "totalhrs": NUMBER}},
+        "lastupdateddatetimeutc": UTC,
+    },
+}
+
+
+def test_nested_objects_and_arrays_of_joined_detail_are_normalized_too():
+    # The Tasks join=notes sample (§3.4) and a tasktotals object.
+    record = {
+        "taskid": "JSZaXyBRTEAgCg==",
+        "tasknotes": [
+            {
+                "noteid": "JSdKSyxRQFAgCg==",
+                "content": "<p>Called the client</p>",
+                "note": "<p>Called the client</p>",
+                "filter": "Internal Only",
+                "sticky": "false",
+                "dateposted": "2018/11/14",
+                "timeposted": "Nov 14, 2018 2:56:20 PM",
+                "user": {"userid": "JSc6WyRRTEAgCg==", "username": "Jo Smith"},
+            }
+        ],
+        "tasktotals": {"totallab": "410.00", "totalhrs": "4.50"},
+        "lastupdateddatetimeutc": " ",  # a never-updated record (quirk 25)
+        "somethingnew": "2024/01/01",  # a field AroFlo added later: untouched
+    }
+    normalize_object(record, TASK_NOTE_SCHEMA)
+    assert record == {
+        "taskid": "JSZaXyBRTEAgCg==",
+        "tasknotes": [
+            {
+                "noteid": "JSdKSyxRQFAgCg==",
+                "content": "<p>Called the client</p>",
+                "note": "<p>Called the client</p>",
+                "filter": "Internal Only",
+                "sticky": False,
+                "dateposted": "2018-11-14",
+                "timeposted": "2018-11-14T14:56:20",
+                "user": {"userid": "JSc6WyRRTEAgCg==", "username": "Jo Smith"},
+            }
+        ],
+        "tasktotals": {"totallab": 410, "totalhrs": 4.5},
+        "lastupdateddatetimeutc": None,
+        "somethingnew": "2024/01/01",
+    }
+
+
+def test_empty_placeholders_stay_as_they_are():
+    record = {"tasknotes": [], "tasktotals": {}}
+    normalize_object(record, TASK_NOTE_SCHEMA)
+    assert record == {"tasknotes": [], "tasktotals": {}}
+
+
+def test_an_unreadable_value_is_passed_on_unchanged_and_named_once_in_the_log(caplog):
+    record = {"tasktotals": {"totallab": "lots", "totalhrs": "4.50"}}
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        normalize_object(copy.deepcopy(record), TASK_NOTE_SCHEMA)
+        normalize_object(copy.deepcopy(record), TASK_NOTE_SCHEMA)
+        out = copy.deepcopy(record)
+        normalize_object(out, TASK_NOTE_SCHEMA)
+    assert out == {"tasktotals": {"totallab": "lots", "totalhrs": 4.5}}
+    warnings = [r.getMessage() for r in caplog.records if "tasktotals.totallab" in r.getMessage()]
+    assert len(warnings) <= 1  # once per field and process (earlier tests may have logged it already)
+    assert all("lots" not in w for w in warnings)
+
+
+def test_document_links_carry_their_expiry():
+    url = "https://office.aroflo.com/DocStorage/AB12-original?expires=1700000600&signature=" + "A" * 64
+    assert url_expiry(url) == "2023-11-14T22:23:20Z"
+    assert url_expiry("https://office.aroflo.com/DocStorage/AB12-original") is None
+    schema = {"properties": {"url": STRING, "url_expires_at": UTC}}
+    record = {"documentid": "x", "url": url}
+    normalize_object(record, schema)
+    assert record["url_expires_at"] == "2023-11-14T22:23:20Z"
+    assert record["url"] == url
+
+
+def test_the_transformation_uses_the_schema_its_stream_declares():
+    schemas = stream_schemas()
+    assert set(schemas) >= {"tasks", "last_update", "clients"}
+    transformation = NormalizeValues(config={}, parameters={"name": "last_update"})
+    record = {
+        "zoneid": "JScqRyxQPEAgCg==",
+        "zonename": "tasks",
+        "zoneidreference": "taskid",
+        "lastupdateutc": "2020/11/02 13:16:16",
+        "isdeleted": 0,
+    }
+    transformation.transform(record)
+    assert record == {
+        "zoneid": "JScqRyxQPEAgCg==",
+        "zonename": "tasks",
+        "zoneidreference": "taskid",
+        "lastupdateutc": "2020-11-02T13:16:16Z",
+        "isdeleted": False,
+    }
+
+
+def test_a_stream_without_a_schema_is_a_clear_error():
+    with pytest.raises(ValueError, match="no schema named 'nope'"):
+        NormalizeValues(config={}, parameters={"name": "nope"})
