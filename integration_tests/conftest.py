@@ -9,6 +9,8 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +79,92 @@ def run_connector(args: list[str], timeout: float = 900) -> Run:
     return run
 
 
-def as_sent_by_aroflo(record: dict[str, Any]) -> dict[str, Any]:
+def without_change_fields(record: dict[str, Any]) -> dict[str, Any]:
     """A record without the fields the connector adds for incremental sync (`_ab_cdc_*`)."""
     return {k: v for k, v in record.items() if not k.startswith("_ab_cdc_")}
+
+
+# How AroFlo writes dates and times (API notes §3.6); an oracle independent of the connector's parser.
+_AROFLO_MOMENTS = (
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%Y-%m-%d",
+    "%b %d, %Y %I:%M:%S %p",
+)
+
+
+def _moment(text: str) -> datetime | None:
+    for form in _AROFLO_MOMENTS:
+        try:
+            return datetime.strptime(text.strip(), form)
+        except ValueError:
+            continue
+    return None
+
+
+def _same_scalar(got: Any, sent: Any, name: str) -> bool:
+    """Does the connector's value mean exactly what AroFlo sent? (The round trip of normalization.)"""
+    if type(got) is type(sent) and got == sent:
+        return True
+    if isinstance(sent, str) and not sent.strip():
+        return got is None
+    if name == "priority" and sent == 0:
+        return got is None  # a number 0 among priority ids means "no priority"
+    if isinstance(got, bool):
+        return str(sent).strip().lower() in ({"true", "1"} if got else {"false", "0"})
+    if isinstance(got, (int, float)):
+        try:
+            return Decimal(str(sent).strip()) == Decimal(repr(got))  # the exact decimal, no rounding
+        except InvalidOperation:
+            return False
+    if isinstance(got, str) and isinstance(sent, str):
+        moment = _moment(sent)
+        if moment is None:
+            return False
+        if len(got) == 10:  # a date
+            return moment.time() == datetime.min.time() and got == moment.date().isoformat()
+        # UTC exactly where the field's name says so; site-local times carry no invented offset.
+        if got.endswith("Z") != ("utc" in name.lower()):
+            return False
+        return datetime.fromisoformat(got.removesuffix("Z")) == moment
+    return isinstance(got, str) and got == str(sent)
+
+
+def differences(got: Any, sent: Any, name: str = "", path: str = "") -> list[str]:
+    """Where a connector record and the record AroFlo holds differ in meaning (empty: nothing lost)."""
+    if isinstance(sent, dict) and isinstance(got, dict):
+        expected_keys = set(sent) | ({"url_expires_at"} if "url" in sent else set())
+        found = [f"{path}: keys {sorted(set(got) ^ expected_keys)}"] if set(got) != expected_keys else []
+        if "url" in sent:
+            expires = datetime.fromtimestamp(int(sent["url"].split("expires=")[1].split("&")[0]), UTC)
+            if got.get("url_expires_at") != expires.strftime("%Y-%m-%dT%H:%M:%SZ"):
+                found.append(f"{path}.url_expires_at: {got.get('url_expires_at')!r}")
+        for key in set(sent) & set(got):
+            found += differences(got[key], sent[key], key, f"{path}.{key}")
+        return found
+    if isinstance(sent, list) and isinstance(got, list):
+        if len(got) != len(sent):
+            return [f"{path}: {len(got)} items, AroFlo has {len(sent)}"]
+        return [d for g, s in zip(got, sent, strict=True) for d in differences(g, s, name, f"{path}[]")]
+    return [] if _same_scalar(got, sent, name) else [f"{path}: {got!r} for AroFlo's {sent!r}"]
+
+
+def assert_same_records(
+    stream: str, got: dict[tuple, dict[str, Any]], truth: dict[tuple, dict[str, Any]]
+) -> None:
+    """The same primary keys, and every record meaning what AroFlo holds, field by field."""
+    assert set(got) == set(truth), (
+        f"{stream}: missing {len(set(truth) - set(got))}, extra {len(set(got) - set(truth))}"
+    )
+    # The CDK's serializer leaves out top-level fields that are null: a destination loads them as null.
+    differing = {
+        k: d
+        for k in truth
+        if (d := differences({**dict.fromkeys(truth[k]), **without_change_fields(got[k])}, truth[k]))
+    }
+    assert not differing, (stream, dict(list(differing.items())[:3]))
 
 
 def write_json(path: Path, data: Any) -> str:

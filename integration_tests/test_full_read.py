@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft7Validator, FormatChecker
 
 from aroflo_sandbox.zones import ZONES
 from integration_tests.conftest import (
     STREAMS,
     Run,
     SandboxClient,
-    as_sent_by_aroflo,
+    assert_same_records,
     catalog,
     run_connector,
     write_json,
 )
+from source_aroflo.components.normalize import stream_schemas
 
 
 def _key(zone, record) -> tuple:
@@ -43,15 +46,13 @@ def test_the_sync_succeeds(full_read):
 
 
 @pytest.mark.parametrize("zone", sorted(ZONES.values(), key=lambda z: z.stream), ids=lambda z: z.stream)
-def test_every_record_arrives_exactly_as_the_api_holds_it(full_read, sandbox, zone):
+def test_every_record_arrives_meaning_exactly_what_the_api_holds(full_read, sandbox, zone):
     run, _ = full_read
     truth = {_key(zone, r): r for r in SandboxClient(sandbox).truth(zone.param)}
     received = run.records.get(zone.stream, [])
     by_key = {_key(zone, r): r for r in received}
     assert len(by_key) == len(received), "no duplicates in a clean full read"
-    assert set(by_key) == set(truth)
-    for key, record in truth.items():
-        assert as_sent_by_aroflo(by_key[key]) == record
+    assert_same_records(zone.stream, by_key, truth)
 
 
 def test_every_request_carried_a_where_clause(full_read):
@@ -100,3 +101,69 @@ def test_records_are_strings_as_aroflo_sends_them(full_read):
     tasks = run.records["tasks"]
     assert all(isinstance(t["taskid"], str) for t in tasks)
     json.dumps(run.records)  # serialisable as-is
+
+
+def _format_checker() -> FormatChecker:
+    """`date` is YYYY-MM-DD; `date-time` is ISO 8601, with `Z` exactly when `airbyte_type` says the field
+    is a timestamp with time zone (checked separately in _timezones_as_declared)."""
+    checker = FormatChecker(formats=())
+
+    @checker.checks("date", raises=ValueError)
+    def is_date(value: object) -> bool:
+        return not isinstance(value, str) or (len(value) == 10 and bool(date.fromisoformat(value)))
+
+    @checker.checks("date-time", raises=ValueError)
+    def is_date_time(value: object) -> bool:
+        return not isinstance(value, str) or bool(datetime.fromisoformat(value.removesuffix("Z")))
+
+    return checker
+
+
+def _timezones_as_declared(value: object, schema: dict, path: str = "") -> list[str]:
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return [
+            e
+            for k, v in value.items()
+            if k in properties
+            for e in _timezones_as_declared(v, properties[k], k)
+        ]
+    if isinstance(value, list):
+        return [e for item in value for e in _timezones_as_declared(item, schema.get("items", {}), path)]
+    kind = schema.get("airbyte_type")
+    timestamp = kind in ("timestamp_with_timezone", "timestamp_without_timezone")
+    if (
+        isinstance(value, str)
+        and timestamp
+        and (value.endswith("Z") != (kind == "timestamp_with_timezone") or "+" in value[10:])
+    ):
+        return [f"{path}={value!r} is not a {kind}"]
+    return []
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_every_record_is_valid_against_its_precise_schema(full_read, stream):
+    run, _ = full_read
+    schema = stream_schemas()[stream]
+    validator = Draft7Validator(schema, format_checker=_format_checker())
+    records = run.records.get(stream, [])
+    assert records
+    for record in records:
+        errors = [
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(record)
+        ]
+        errors += _timezones_as_declared(record, schema)
+        assert not errors, (stream, errors[:5])
+
+
+def test_schemas_type_values_beyond_strings_and_keep_ids_as_strings():
+    for stream, schema in stream_schemas().items():
+        properties = schema["properties"]
+        assert schema["additionalProperties"] is True, stream
+        typed = [f for f, s in properties.items() if s.get("type") != ["null", "string"] or "format" in s]
+        assert typed, stream
+        for field_name, field_schema in properties.items():
+            if field_name.endswith("id") and field_name != "isdeleted":
+                assert field_schema["type"] == ["null", "string"], (stream, field_name)
+            if "utc" in field_name and field_schema.get("format") == "date-time":
+                assert field_schema["airbyte_type"] == "timestamp_with_timezone", (stream, field_name)

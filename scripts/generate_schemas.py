@@ -43,27 +43,130 @@ INCREMENTAL_STREAMS = {z.stream for z in ZONES.values() if z.lastupdate_name} | 
 
 # "true"/"TRUE"/"1"/0 flags (§3.3, quirk 11).
 BOOLEANS = frozenset(
-    "allowasset allowexpense allowfreight allowlabour allowmaterial archive archived deleted isdeleted "
-    "isTaxInclusive isapproved isbilled ishidden isinventory islocked isoptional issoritem istaxinclusive "
-    "isverified lablinkprocessed lablocked labverified linkprocessed matlinkprocessed partinvoice postable "
-    "purchaseorderisordered readtask sticky taskisused useSimplePricing use_inventory_pricing usebustockalert "
-    "usechstockalert usecustompriorities useusersstockalert".split()
+    [
+        "allowasset",
+        "allowexpense",
+        "allowfreight",
+        "allowlabour",
+        "allowmaterial",
+        "archive",
+        "archived",
+        "deleted",
+        "isdeleted",
+        "isTaxInclusive",
+        "isapproved",
+        "isbilled",
+        "ishidden",
+        "isinventory",
+        "islocked",
+        "isoptional",
+        "issoritem",
+        "istaxinclusive",
+        "isverified",
+        "lablinkprocessed",
+        "lablocked",
+        "labverified",
+        "linkprocessed",
+        "matlinkprocessed",
+        "partinvoice",
+        "postable",
+        "purchaseorderisordered",
+        "readtask",
+        "sticky",
+        "taskisused",
+        "useSimplePricing",
+        "use_inventory_pricing",
+        "usebustockalert",
+        "usechstockalert",
+        "usecustompriorities",
+        "useusersstockalert",
+    ]
 )
 # Counts and orders.
 INTEGERS = frozenset(
-    "bustockalertlevel chstockalertlevel userstockalertlevel priorityno listorder responseminutes "
-    "responsevalue termdays sizeinbytes".split()
+    [
+        "bustockalertlevel",
+        "chstockalertlevel",
+        "userstockalertlevel",
+        "priorityno",
+        "listorder",
+        "responseminutes",
+        "responsevalue",
+        "termdays",
+        "sizeinbytes",
+    ]
 )
 # Money, rates, percentages, quantities, hours, coordinates: decimal text such as "296.7600".
 NUMBERS = frozenset(
-    "allowancecostex amount charge chargerate cost costex costrate defaultmargin flexcost gpslat gpslatitude "
-    "gpslong gpslongitude hourlyrate hours invcmargin invoicecost invoicesell labour_rate labourcostex "
-    "labourmarkup labourrate labourtotal labourunitrate markup materialcostex odo overallmarkuppercent price "
-    "purchaseorderqtybilled purchaseorderqtyordered qty qtybilled qtyordered qtyreceived qtyused quantity "
-    "quotecost quotesell resourceoverheadrate sell sell_invc sell_qte sell_task subtotal surchargeamount "
-    "surchargepercentage taskcost taskmargin taskqtyused tasksell taxamount taxrate total totalamount totalex "
-    "totalexp totalgst totalhours totalhrs totalinc totallab totalmat totalprofit totalprofitmarginpercent "
-    "totaltax worktypevalue".split()
+    [
+        "allowancecostex",
+        "amount",
+        "charge",
+        "chargerate",
+        "cost",
+        "costex",
+        "costrate",
+        "defaultmargin",
+        "flexcost",
+        "gpslat",
+        "gpslatitude",
+        "gpslong",
+        "gpslongitude",
+        "hourlyrate",
+        "hours",
+        "invcmargin",
+        "invoicecost",
+        "invoicesell",
+        "labour_rate",
+        "labourcostex",
+        "labourmarkup",
+        "labourrate",
+        "labourtotal",
+        "labourunitrate",
+        "markup",
+        "materialcostex",
+        "odo",
+        "overallmarkuppercent",
+        "price",
+        "purchaseorderqtybilled",
+        "purchaseorderqtyordered",
+        "qty",
+        "qtybilled",
+        "qtyordered",
+        "qtyreceived",
+        "qtyused",
+        "quantity",
+        "quotecost",
+        "quotesell",
+        "resourceoverheadrate",
+        "sell",
+        "sell_invc",
+        "sell_qte",
+        "sell_task",
+        "subtotal",
+        "surchargeamount",
+        "surchargepercentage",
+        "taskcost",
+        "taskmargin",
+        "taskqtyused",
+        "tasksell",
+        "taxamount",
+        "taxrate",
+        "total",
+        "totalamount",
+        "totalex",
+        "totalexp",
+        "totalgst",
+        "totalhours",
+        "totalhrs",
+        "totalinc",
+        "totallab",
+        "totalmat",
+        "totalprofit",
+        "totalprofitmarginpercent",
+        "totaltax",
+        "worktypevalue",
+    ]
 )
 DESCRIPTIONS = {
     "url": "Signed link to the file, valid only until url_expires_at (ten minutes after AroFlo sent it): "
@@ -191,9 +294,7 @@ def main() -> None:
     head = text.split("\n" + MARKER, 1)[0].rstrip("\n")
     head = head.removesuffix(GENERATED).rstrip("\n") + "\n"
     block = yaml.safe_dump({"schemas": stream_schemas()}, sort_keys=False, width=120)
-    MANIFEST.write_text(
-        head + "\n" + GENERATED + "\n" + block
-    )
+    MANIFEST.write_text(head + "\n" + GENERATED + "\n" + block)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,12 @@ _NUMERIC = re.compile(
 _HUMAN = re.compile(
     r"(?P<b>[A-Z][a-z]{2}) (?P<d>\d{1,2}), (?P<y>\d{4}) (?P<I>\d{1,2}):(?P<M>\d{2}):(?P<S>\d{2}) (?P<p>[AP]M)"
 )
-_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1
+    )
+}
 
 
 class Unreadable(ValueError):
