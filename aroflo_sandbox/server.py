@@ -76,9 +76,22 @@ class SandboxState:
         self.max_skew_seconds = max_skew_seconds
         self.stats = Stats()
 
-    def truth(self, zone: Zone) -> list[dict[str, Any]]:
+    def truth(self, zone: Zone, joins: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+        """The zone's live records as AroFlo would send them with these `join` values."""
         with self.lock:
-            return [r.data for r in self.dataset.zones[zone.param.lower()] if not r.deleted]
+            return [render(zone, r, joins) for r in self.dataset.zones[zone.param.lower()] if not r.deleted]
+
+
+def render(zone: Zone, record: StoredRecord, joins: frozenset[str] | set[str]) -> dict[str, Any]:
+    """A record as sent: joinable keys stay placeholders (`[]`, `{}`) unless their join was asked for."""
+    data = dict(record.data)
+    for join in joins:
+        key = zone.joins.get(join)
+        # `join=project` also fills `stage` (§3.4): extra keys a join brings along.
+        for filled in (key, *zone.join_extras.get(join, ())) if key else ():
+            if filled in record.joins:
+                data[filled] = record.joins[filled]
+    return data
 
 
 def envelope(status: str, message: str, zone_response: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -296,7 +309,7 @@ class Handler(BaseHTTPRequestHandler):
             joins = {
                 j.strip().lower() for value in params.get("join", []) for j in value.split(",") if j.strip()
             }
-            rendered = [self._render(zone, r, joins) for r in chunk]
+            rendered = [render(zone, r, joins) for r in chunk]
 
         zone_response: dict[str, Any] = {
             zone.record_key: rendered,
@@ -311,17 +324,6 @@ class Handler(BaseHTTPRequestHandler):
             return "8", "Exceeded Size Rate Limit - Please try filtering your request down", None
         return "0", message, zone_response
 
-    @staticmethod
-    def _render(zone: Zone, record: StoredRecord, joins: set[str]) -> dict[str, Any]:
-        data = dict(record.data)
-        for join in joins:
-            key = zone.joins.get(join)
-            # `join=project` also fills `stage` (§3.4): extra keys a join brings along.
-            for filled in (key, *zone.join_extras.get(join, ())) if key else ():
-                if filled in record.joins:
-                    data[filled] = record.joins[filled]
-        return data
-
     # ---- control endpoints (tests and demo only) --------------------------------------------------
     def _control(self, method: str, path: str, raw_query: str, body: bytes) -> None:
         state = self.server.state
@@ -334,8 +336,9 @@ class Handler(BaseHTTPRequestHandler):
             zone = zone_for_param(params.get("zone", ""))
             if zone is None:
                 return self._send_json(404, {"error": "unknown zone"})
+            joins = frozenset(j.strip().lower() for j in params.get("join", "").split(",") if j.strip())
             return self._send_json(
-                200, {"zone": zone.param, "stream": zone.stream, "records": state.truth(zone)}
+                200, {"zone": zone.param, "stream": zone.stream, "records": state.truth(zone, joins)}
             )
         if route == "zones":
             return self._send_json(

@@ -16,12 +16,17 @@ from typing import Any
 
 import pytest
 import requests
+import yaml
 
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.zones import ZONES
 
 CONNECTOR = str(Path(sys.executable).with_name("source-aroflo"))
 STREAMS = sorted(zone.stream for zone in ZONES.values())
+MANIFEST = yaml.safe_load((Path(__file__).parent.parent / "source_aroflo" / "manifest.yaml").read_text())
+# The joins a config without `joins` gets, per stream, as the spec declares them.
+_JOIN_OPTIONS = MANIFEST["spec"]["connection_specification"]["properties"]["joins"]["properties"]
+DEFAULT_JOINS: dict[str, list[str]] = {stream: option["default"] for stream, option in _JOIN_OPTIONS.items()}
 
 
 @dataclass
@@ -77,6 +82,12 @@ def run_connector(args: list[str], timeout: float = 900) -> Run:
         record = message["record"]
         run.records.setdefault(record["stream"], []).append(record["data"])
     return run
+
+
+def _placeholder(value: Any) -> bool:
+    return value in ([], {}) or (
+        isinstance(value, dict) and all(isinstance(v, str) and not v.strip() for v in value.values())
+    )
 
 
 def without_change_fields(record: dict[str, Any]) -> dict[str, Any]:
@@ -203,8 +214,20 @@ class SandboxClient:
     def post(self, route: str, body: dict[str, Any] | None = None) -> Any:
         return requests.post(self.url + route, json=body or {}, timeout=30).json()
 
-    def truth(self, zone: str) -> list[dict[str, Any]]:
-        return self.get("truth", zone=zone)["records"]
+    def truth(self, zone: str, join: str = "") -> list[dict[str, Any]]:
+        return self.get("truth", zone=zone, join=join)["records"]
+
+    def synced_truth(self, zone: str, joins: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+        """What a sync with these `joins` (default: the spec's) must deliver: the records with those joins,
+        without the `[]`/`{}` placeholders AroFlo sends for the joins that are off."""
+        model = ZONES[zone.lower()]
+        chosen = (joins or DEFAULT_JOINS).get(model.stream, [])
+        filled = {f for j in chosen for f in (model.joins[j], *model.join_extras.get(j, ()))}
+        placeholders = {
+            f for j in model.joins if j not in chosen for f in (model.joins[j], *model.join_extras.get(j, ()))
+        } - filled
+        records = self.truth(zone, ",".join(chosen))
+        return [{k: v for k, v in r.items() if not (k in placeholders and _placeholder(v))} for r in records]
 
     def stats(self, log: bool = False) -> dict[str, Any]:
         return self.get("stats", log="1" if log else "0")

@@ -72,7 +72,7 @@ def apply(tables: dict[str, dict[tuple, dict]], run: Run) -> None:
 
 def assert_tables_match_truth(tables: dict[str, dict[tuple, dict]], control: SandboxClient) -> None:
     for stream, zone in BY_STREAM.items():
-        truth = {tuple(r[k] for k in zone.primary_key): r for r in control.truth(zone.param)}
+        truth = {tuple(r[k] for k in zone.primary_key): r for r in control.synced_truth(zone.param)}
         assert_same_records(stream, tables.get(stream, {}), truth)
 
 

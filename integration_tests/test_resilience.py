@@ -29,7 +29,7 @@ def _assert_complete(run, control: SandboxClient, streams: list[str]) -> None:
     by_stream = {z.stream: z for z in ZONES.values()}
     for stream in streams:
         zone = by_stream[stream]
-        truth = {tuple(r[k] for k in zone.primary_key): r for r in control.truth(zone.param)}
+        truth = {tuple(r[k] for k in zone.primary_key): r for r in control.synced_truth(zone.param)}
         got = {tuple(r[k] for k in zone.primary_key): r for r in run.records.get(stream, [])}
         assert_same_records(stream, got, truth)
 

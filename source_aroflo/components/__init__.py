@@ -5,6 +5,7 @@ from source_aroflo.components.backoff import AroFloRateLimitBackoff
 from source_aroflo.components.changes import ChangedRecordsExtractor
 from source_aroflo.components.config import StripWhitespace
 from source_aroflo.components.extractors import ZoneRecordExtractor
+from source_aroflo.components.joins import DropUnrequestedJoins
 from source_aroflo.components.normalize import NormalizeValues
 from source_aroflo.components.paginators import AroFloPageNumber
 
@@ -13,6 +14,7 @@ __all__ = [
     "AroFloPageNumber",
     "AroFloRateLimitBackoff",
     "ChangedRecordsExtractor",
+    "DropUnrequestedJoins",
     "NormalizeValues",
     "StripWhitespace",
     "ZoneRecordExtractor",
