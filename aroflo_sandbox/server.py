@@ -187,6 +187,7 @@ class Handler(BaseHTTPRequestHandler):
             "at": time.time(),
             "zone": zone_param,
             "where": params.get("where", []),
+            "join": params.get("join", []),
             "page": (params.get("page") or [""])[0],
             "pageSize": (params.get("pageSize") or [""])[0],
         }
