@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_schemas", ROOT / "scripts" / "generate_schemas.py")
+    path = ROOT / "scripts" / "generate_schemas.py"
+    spec = importlib.util.spec_from_file_location("generate_schemas", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
