@@ -363,6 +363,10 @@ class Handler(BaseHTTPRequestHandler):
         if route == "reset_day":
             state.limiter.reset_day()
             return self._send_json(200, {"ok": True})
+        if route == "reset_windows":
+            # The per-second and per-minute windows, as if the account had been quiet for a minute.
+            state.limiter.reset_windows()
+            return self._send_json(200, {"ok": True})
         if route == "limits":
             with state.lock:
                 for key, value in payload.items():

@@ -235,6 +235,7 @@ class SandboxClient:
     def reset(self) -> None:
         self.post("reset_stats")
         self.post("reset_day")
+        self.post("reset_windows")
         self.post("faults", {})
 
 

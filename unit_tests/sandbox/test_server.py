@@ -228,6 +228,16 @@ def test_per_minute_limit_answers_status_6(sandbox):
     assert bodies[2]["statusmessage"] == "Exceeded Rate Limit - Requests per Minute"
 
 
+def test_reset_windows_empties_the_minute_window_but_keeps_the_limits(sandbox):
+    requests.post(sandbox.url + "_sandbox/limits", json={"per_minute": 2}, timeout=5)
+    if time.time() % 60 > 55:
+        time.sleep(6)
+    query = {"zone": "tasktypes", "where": "and|tasktypeid|!=|"}
+    assert [get(sandbox, query).json()["status"] for _ in range(3)] == ["0", "0", "6"]
+    requests.post(sandbox.url + "_sandbox/reset_windows", json={}, timeout=5)
+    assert [get(sandbox, query).json()["status"] for _ in range(3)] == ["0", "0", "6"]
+
+
 def test_daily_limit_answers_status_7_but_lastupdate_still_works(sandbox):
     requests.post(sandbox.url + "_sandbox/limits", json={"daily": 1}, timeout=5)
     first = get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"})
