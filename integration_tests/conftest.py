@@ -178,6 +178,28 @@ def assert_same_records(
     assert not differing, (stream, dict(list(differing.items())[:3]))
 
 
+def read(
+    sandbox: Sandbox,
+    folder: Path,
+    streams: list[str],
+    state: list[dict[str, Any]] | None = None,
+    incremental: frozenset[str] = frozenset(),
+    **config: Any,
+) -> Run:
+    """`source-aroflo read` of `streams` against the sandbox, with config overrides and an optional state."""
+    folder.mkdir(parents=True, exist_ok=True)
+    args = [
+        "read",
+        "--config",
+        write_json(folder / "config.json", sandbox.connector_config(**config)),
+        "--catalog",
+        write_json(folder / "catalog.json", catalog(streams, incremental=incremental)),
+    ]
+    if state is not None:
+        args += ["--state", write_json(folder / "state.json", state)]
+    return run_connector(args)
+
+
 def write_json(path: Path, data: Any) -> str:
     path.write_text(json.dumps(data))
     return str(path)

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from aroflo_sandbox.zones import parse_api_datetime, zone_for_param
-from integration_tests.conftest import SandboxClient, catalog, run_connector, write_json
-
-
-def _read(sandbox, folder: Path, streams: list[str], **config):
-    path = write_json(folder / "config.json", sandbox.connector_config(**config))
-    return run_connector(
-        ["read", "--config", path, "--catalog", write_json(folder / "catalog.json", catalog(streams))]
-    )
+from integration_tests.conftest import SandboxClient, read
 
 
 def _ids(records, key):
@@ -23,7 +15,7 @@ def _ids(records, key):
 def test_start_date_bounds_zones_with_a_date_and_reads_the_rest_whole(
     small_sandbox, small: SandboxClient, tmp_path
 ):
-    run = _read(
+    run = read(
         small_sandbox, tmp_path, ["tasks", "timesheets", "quote_line_items"], start_date=" 2025-06-01 "
     )
     assert run.returncode == 0 and run.errors == []
@@ -41,7 +33,7 @@ def test_start_date_bounds_zones_with_a_date_and_reads_the_rest_whole(
 
 
 def test_small_page_size_pages_through_everything(small_sandbox, small: SandboxClient, tmp_path):
-    run = _read(small_sandbox, tmp_path, ["business_units", "task_types"], page_size=5)
+    run = read(small_sandbox, tmp_path, ["business_units", "task_types"], page_size=5)
     assert run.returncode == 0 and run.errors == []
     assert len(run.records["business_units"]) == len(small.truth("businessunits")) == 3
     assert _ids(run.records["task_types"], "tasktypeid") == _ids(small.truth("tasktypes"), "tasktypeid")

@@ -16,9 +16,7 @@ from integration_tests.conftest import (
     Run,
     SandboxClient,
     assert_same_records,
-    catalog,
-    run_connector,
-    write_json,
+    read,
 )
 
 BY_STREAM = {z.stream: z for z in ZONES.values()}
@@ -28,22 +26,8 @@ INCREMENTAL = sorted(
 FULL_REFRESH_ONLY = sorted(set(BY_STREAM) - set(INCREMENTAL))
 
 
-def incremental_catalog() -> dict[str, Any]:
-    return catalog(sorted(BY_STREAM), incremental=frozenset(INCREMENTAL))
-
-
 def sync(sandbox: Sandbox, folder: Path, state: list[dict[str, Any]] | None = None) -> Run:
-    folder.mkdir(parents=True, exist_ok=True)
-    args = [
-        "read",
-        "--config",
-        write_json(folder / "config.json", sandbox.connector_config()),
-        "--catalog",
-        write_json(folder / "catalog.json", incremental_catalog()),
-    ]
-    if state is not None:
-        args += ["--state", write_json(folder / "state.json", state)]
-    return run_connector(args)
+    return read(sandbox, folder, sorted(BY_STREAM), state, incremental=frozenset(INCREMENTAL))
 
 
 def latest_states(*runs: Run) -> list[dict[str, Any]]:
@@ -316,15 +300,9 @@ def test_daily_call_reserve_stops_before_the_reserve_is_touched(tmp_path):
     with Sandbox(port=0, scale=0.2, seed=37) as sandbox:
         control = SandboxClient(sandbox)
         control.post("limits", {"daily": 60})
-        config = sandbox.connector_config(daily_call_reserve=40)
-        args = [
-            "read",
-            "--config",
-            write_json(tmp_path / "c.json", config),
-            "--catalog",
-            write_json(tmp_path / "k.json", incremental_catalog()),
-        ]
-        run = run_connector(args)
+        run = read(
+            sandbox, tmp_path, sorted(BY_STREAM), incremental=frozenset(INCREMENTAL), daily_call_reserve=40
+        )
         assert run.returncode != 0
         assert any("reserve of 40" in e["message"] for e in run.errors), [e["message"] for e in run.errors]
         assert control.stats()["daily_remaining"] >= 40

@@ -4,37 +4,17 @@ full reads and on the id batches of incremental syncs alike, and what arrives is
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from aroflo_sandbox.zones import ZONES
 from integration_tests.conftest import (
     DEFAULT_JOINS,
-    Run,
     SandboxClient,
     assert_same_records,
-    catalog,
-    run_connector,
-    write_json,
+    read,
 )
 
 BY_STREAM = {z.stream: z for z in ZONES.values()}
-
-
-def _read(
-    sandbox, folder: Path, streams: list[str], state: Any = None, incremental=frozenset(), **config
-) -> Run:
-    folder.mkdir(parents=True, exist_ok=True)
-    args = [
-        "read",
-        "--config",
-        write_json(folder / "config.json", sandbox.connector_config(**config)),
-        "--catalog",
-        write_json(folder / "catalog.json", catalog(streams, incremental=frozenset(incremental))),
-    ]
-    if state is not None:
-        args += ["--state", write_json(folder / "state.json", state)]
-    return run_connector(args)
 
 
 def _keyed(stream: str, records: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
@@ -48,7 +28,7 @@ def _joins_sent(control: SandboxClient, zone: str) -> set[tuple[str, ...]]:
 
 def test_default_joins_are_requested_and_their_detail_arrives(small_sandbox, small: SandboxClient, tmp_path):
     streams = ["tasks", "invoices", "inventory_lists", "timesheets"]
-    run = _read(small_sandbox, tmp_path, streams)
+    run = read(small_sandbox, tmp_path, streams)
     assert run.returncode == 0 and run.errors == [], run.errors
     assert _joins_sent(small, "tasks") == {(",".join(DEFAULT_JOINS["tasks"]),)}
     assert _joins_sent(small, "invoices") == {(",".join(DEFAULT_JOINS["invoices"]),)}
@@ -67,7 +47,7 @@ def test_default_joins_are_requested_and_their_detail_arrives(small_sandbox, sma
 
 def test_joins_can_be_switched_off_and_on_per_stream(small_sandbox, small: SandboxClient, tmp_path):
     joins = {"tasks": [], "invoices": ["lineitems", "task"], "clients": ["locations", "contacts"]}
-    run = _read(small_sandbox, tmp_path, ["tasks", "invoices", "clients"], joins=joins)
+    run = read(small_sandbox, tmp_path, ["tasks", "invoices", "clients"], joins=joins)
     assert run.returncode == 0 and run.errors == [], run.errors
     assert _joins_sent(small, "tasks") == {()}
     assert _joins_sent(small, "invoices") == {("lineitems,task",)}
@@ -86,7 +66,7 @@ def test_joins_can_be_switched_off_and_on_per_stream(small_sandbox, small: Sandb
 
 
 def test_a_join_that_does_not_exist_is_refused_before_any_call(small_sandbox, small: SandboxClient, tmp_path):
-    run = _read(small_sandbox, tmp_path, ["tasks"], joins={"tasks": ["tasknote"]})
+    run = read(small_sandbox, tmp_path, ["tasks"], joins={"tasks": ["tasknote"]})
     assert run.returncode != 0
     assert small.stats()["requests"] == 0
     assert any("tasknote" in e["message"] or "tasknote" in e.get("internal_message", "") for e in run.errors)
@@ -94,7 +74,7 @@ def test_a_join_that_does_not_exist_is_refused_before_any_call(small_sandbox, sm
 
 def test_changed_records_are_fetched_with_the_same_joins(small_sandbox, small: SandboxClient, tmp_path):
     joins = {"tasks": ["notes", "labour"]}
-    first = _read(small_sandbox, tmp_path / "first", ["tasks"], incremental={"tasks"}, joins=joins)
+    first = read(small_sandbox, tmp_path / "first", ["tasks"], incremental=frozenset({"tasks"}), joins=joins)
     assert first.returncode == 0 and first.errors == [], first.errors
     changed = [r["taskid"] for r in small.truth("tasks")[:3]]
     at = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0, tzinfo=None)
@@ -107,7 +87,9 @@ def test_changed_records_are_fetched_with_the_same_joins(small_sandbox, small: S
         "_ab_cdc_updated_at": (at - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     }
     small.post("reset_stats")
-    second = _read(small_sandbox, tmp_path / "second", ["tasks"], state, incremental={"tasks"}, joins=joins)
+    second = read(
+        small_sandbox, tmp_path / "second", ["tasks"], state, incremental=frozenset({"tasks"}), joins=joins
+    )
     assert second.returncode == 0 and second.errors == [], second.errors
     batches = [line for line in small.stats(log=True)["log"] if line["zone"].lower() == "tasks"]
     assert batches and all(line["join"] == ["notes,labour"] for line in batches)

@@ -11,17 +11,8 @@ from integration_tests.conftest import (
     STREAMS,
     SandboxClient,
     assert_same_records,
-    catalog,
-    run_connector,
-    write_json,
+    read,
 )
-
-
-def _read(sandbox: Sandbox, folder: Path, streams: list[str]):
-    config = write_json(folder / "config.json", sandbox.connector_config())
-    return run_connector(
-        ["read", "--config", config, "--catalog", write_json(folder / "catalog.json", catalog(streams))]
-    )
 
 
 def _assert_complete(run, control: SandboxClient, streams: list[str]) -> None:
@@ -49,7 +40,7 @@ def test_harsh_faults_lose_nothing(small_sandbox: Sandbox, small: SandboxClient,
             "slow_seconds": 1.0,
         },
     )
-    run = _read(small_sandbox, tmp_path, STREAMS)
+    run = read(small_sandbox, tmp_path, STREAMS)
     assert run.returncode == 0 and run.errors == [], (run.errors, run.stderr[-2000:])
     stats = small.stats()
     assert sum(stats["faults"].values()) >= 10, stats["faults"]  # the faults really happened
@@ -69,17 +60,17 @@ def test_too_large_and_too_slow_responses_are_narrowed(
         "faults", {"size_limit_bytes": {"tasks": 350_000}, "slow_query_page_size": {"taskmaterials": 100}}
     )
     streams = ["tasks", "task_materials"]
-    run = _read(small_sandbox, tmp_path, streams)
+    run = read(small_sandbox, tmp_path, streams)
     assert run.returncode == 0 and run.errors == [], run.errors
     stats = small.stats()
     assert stats["by_status"].get("8", 0) >= 1 and stats["by_status"].get("888888", 0) >= 1
     _assert_complete(run, small, streams)
 
 
-def _read_until_the_day_runs_out(sandbox, control: SandboxClient, folder: Path, limits: dict) -> tuple:
+def __read_until_the_day_runs_out(sandbox, control: SandboxClient, folder: Path, limits: dict) -> tuple:
     control.post("limits", limits)
     started = time.monotonic()
-    run = _read(sandbox, folder, ["tasks", "quotes", "invoices", "clients", "timesheets"])
+    run = read(sandbox, folder, ["tasks", "quotes", "invoices", "clients", "timesheets"])
     elapsed = time.monotonic() - started
     stats = control.stats()
     control.post("limits", {"daily": 2000, "daily_used": 0})
@@ -95,13 +86,13 @@ def _read_until_the_day_runs_out(sandbox, control: SandboxClient, folder: Path, 
 
 
 def test_the_last_call_of_the_day_ends_the_sync_without_asking_again(small_sandbox, small, tmp_path: Path):
-    _, stats = _read_until_the_day_runs_out(small_sandbox, small, tmp_path, {"daily": 3})
+    _, stats = __read_until_the_day_runs_out(small_sandbox, small, tmp_path, {"daily": 3})
     assert stats["daily_used"] == 3
     # Once AroFlo says no call is left, no more are sent, bar the one already in flight on the other worker.
     assert stats["by_status"].get("7", 0) <= 1
 
 
 def test_a_day_used_up_by_another_integration_ends_the_sync_at_status_7(small_sandbox, small, tmp_path: Path):
-    _, stats = _read_until_the_day_runs_out(small_sandbox, small, tmp_path, {"daily": 3, "daily_used": 3})
+    _, stats = __read_until_the_day_runs_out(small_sandbox, small, tmp_path, {"daily": 3, "daily_used": 3})
     assert stats["daily_used"] == 3
     assert 1 <= stats["by_status"].get("7", 0) <= 2

@@ -196,15 +196,13 @@ class NormalizeValues(RecordTransformation):
 
     config: Config
     parameters: InitVar[Mapping[str, Any]]
-    stream: str = ""
     _schema: Mapping[str, Any] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self.stream = self.stream or parameters.get("name", "")
-        schemas = stream_schemas()
-        if self.stream not in schemas:
-            raise ValueError(f"NormalizeValues: no schema named {self.stream!r} in the manifest")
-        self._schema = schemas[self.stream]
+        stream, schemas = parameters.get("name", ""), stream_schemas()
+        if stream not in schemas:
+            raise ValueError(f"NormalizeValues: no schema named {stream!r} in the manifest")
+        self._schema = schemas[stream]
 
     def transform(
         self,
