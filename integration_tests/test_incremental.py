@@ -305,4 +305,6 @@ def test_daily_call_reserve_stops_before_the_reserve_is_touched(tmp_path):
         )
         assert run.returncode != 0
         assert any("reserve of 40" in e["message"] for e in run.errors), [e["message"] for e in run.errors]
-        assert control.stats()["daily_remaining"] >= 40
+        # Never below the reserve, though two workers run at once; and the stop is prompt: at most the
+        # other worker's call under way is counted as spent without having been (concurrency 2).
+        assert 40 <= control.stats()["daily_remaining"] <= 41

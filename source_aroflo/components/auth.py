@@ -19,7 +19,7 @@ import requests
 from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
 from airbyte_cdk.sources.types import Config
 
-from source_aroflo.components.budget import GUARD
+from source_aroflo.components.budget import guard_for
 
 ACCEPT = "text/json"
 
@@ -82,6 +82,8 @@ class AroFloHmacAuthenticator(DeclarativeAuthenticator):
         )
         self._host_ip = str(self.config.get("host_ip") or "").strip() or None
         self._daily_call_reserve = int(self.config.get("daily_call_reserve") or 0)
+        account = str(self.config["org_encoded"]).strip()
+        self._budget = guard_for(str(self.config.get("base_url") or ""), account)
 
     @property
     def auth_header(self) -> str:
@@ -94,9 +96,9 @@ class AroFloHmacAuthenticator(DeclarativeAuthenticator):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         # Every request passes here just before it leaves (retries too): the one place to keep the
         # daily budget's reserve and to watch the budget on the way back.
-        GUARD.before_send(request.url, self._daily_call_reserve)
-        if GUARD.observe not in request.hooks["response"]:
-            request.register_hook("response", GUARD.observe)
+        self._budget.before_send(request, self._daily_call_reserve)
+        if self._budget.observe not in request.hooks["response"]:
+            request.register_hook("response", self._budget.observe)
         parts = urlsplit(request.url or "")
         var_string = wire_query(parts.query)
         if request.method == "POST" and isinstance(request.body, str | bytes):

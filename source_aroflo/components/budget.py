@@ -9,7 +9,10 @@ request leaves (the request signer is the hook both sides pass through):
 * status 7 (daily limit reached), or no call left (`X-RateLimit-Daily-Remaining` 0), ends the sync at
   once, with the reset time;
 * `daily_call_reserve`: a request that would take the remaining count below the reserve is never
-  sent, so the account's other integrations keep their share.
+  sent, so the account's other integrations keep their share. Requests run concurrently, so the count
+  a response reports is already stale for the requests still under way: each of those is counted as
+  spent until its own response arrives, and a header older than the lowest one seen today (responses
+  overtake each other) never raises the count again.
 LastUpdate does not count against the day, so it is never stopped. The short windows (3/s, 120/min)
 are the backoff strategy's job (backoff.py).
 """
@@ -57,19 +60,25 @@ class BudgetExhausted(AirbyteTracedException):
 
 
 class DailyBudgetGuard:
-    """One per process: every stream's requests draw on the same daily count."""
+    """One per AroFlo account: every stream's requests draw on the same daily count."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.remaining: int | None = None
+        self.remaining: int | None = None  # the lowest count AroFlo reported since its last reset
+        self._reset: datetime | None = None  # the reset that count belongs to
+        # Requests sent (or waiting in the throttle) whose response has not come back: spent already.
+        # An attempt that ended in an exception stays here until it is retried, which errs on the safe side.
+        self._under_way: set[requests.PreparedRequest] = set()
 
-    def before_send(self, url: str | None, reserve: int) -> None:
-        if zone_of(url) == FREE_ZONE:
+    def before_send(self, request: requests.PreparedRequest, reserve: int) -> None:
+        if zone_of(request.url) == FREE_ZONE:
             return
         with self._lock:
+            self._under_way.discard(request)  # a retry: the previous attempt is over
             remaining = self.remaining
-        if remaining is None or remaining - 1 >= max(reserve, 0):
-            return
+            if remaining is None or remaining - len(self._under_way) - 1 >= max(reserve, 0):
+                self._under_way.add(request)
+                return
         now = datetime.now(UTC)
         if reserve <= 0:  # the last call of the day was spent: no need to be told so by a status 7
             raise BudgetExhausted(
@@ -82,20 +91,38 @@ class DailyBudgetGuard:
 
     def observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         """A `requests` response hook."""
+        request = response.request
+        if request is not None:
+            with self._lock:
+                self._under_way.discard(request)
         if body_status(response) == "7":
             with self._lock:
                 self.remaining = 0  # the other streams stop before sending, instead of asking again
+                self._reset = next_reset(datetime.now(UTC))
             raise BudgetExhausted(
                 f"AroFlo's daily API limit is used up (status 7). {reset_text(datetime.now(UTC))}"
             )
-        if zone_of(response.request.url if response.request else None) == FREE_ZONE:
+        if zone_of(request.url if request else None) == FREE_ZONE:
             return
         try:
-            remaining = int(response.headers[DAILY_REMAINING])
+            reported = int(response.headers[DAILY_REMAINING])
         except (KeyError, ValueError, TypeError):
             return
+        reset = next_reset(datetime.now(UTC))
         with self._lock:
-            self.remaining = remaining
+            if self.remaining is None or self._reset != reset:
+                self.remaining = reported  # the first count, or the first one of a new AroFlo day
+            else:
+                self.remaining = min(self.remaining, reported)
+            self._reset = reset
 
 
-GUARD = DailyBudgetGuard()
+_GUARDS: dict[tuple[str, str], DailyBudgetGuard] = {}
+_GUARDS_LOCK = threading.Lock()
+
+
+def guard_for(base_url: str, org_encoded: str) -> DailyBudgetGuard:
+    """Each stream has its own authenticator; they share their account's guard (a process embedding the
+    connector may sync several accounts, or a sandbox and a real one)."""
+    with _GUARDS_LOCK:
+        return _GUARDS.setdefault((base_url, org_encoded), DailyBudgetGuard())

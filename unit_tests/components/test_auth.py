@@ -200,3 +200,11 @@ def test_every_attempt_gets_a_fresh_timestamp_and_signature():
 def test_no_static_auth_header_is_exposed():
     signer = AroFloHmacAuthenticator(config=_config(), parameters={})
     assert signer.get_auth_header() == {}
+
+
+def test_streams_of_one_account_share_its_daily_budget_and_other_accounts_do_not():
+    first = AroFloHmacAuthenticator(config=_config(base_url="http://sandbox-a/"), parameters={})
+    second = AroFloHmacAuthenticator(config=_config(base_url="http://sandbox-a/"), parameters={})
+    other = AroFloHmacAuthenticator(config=_config(base_url="http://sandbox-b/"), parameters={})
+    assert first._budget is second._budget
+    assert first._budget is not other._budget
