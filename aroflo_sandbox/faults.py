@@ -21,9 +21,8 @@ class FaultPlan:
     server_error: float = 0.0  # chance of an HTTP 500/502/503 with an HTML body
     drop: float = 0.0  # chance the connection is closed without an answer
     slow: float = 0.0  # chance the answer is delayed by `slow_seconds`
-    expired: float = (
-        0.0  # chance a request is refused as "Payload has expired" (held too long before it left)
-    )
+    # chance a request is refused as "Payload has expired" (held too long before it left)
+    expired: float = 0.0
     slow_seconds: float = 2.0
     # zone (lower case) -> largest pageSize answered; bigger pages get 888888 (query too slow)
     slow_query_page_size: dict[str, int] = field(default_factory=dict)

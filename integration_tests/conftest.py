@@ -23,6 +23,7 @@ from aroflo_sandbox.zones import ZONES
 
 CONNECTOR = str(Path(sys.executable).with_name("source-aroflo"))
 STREAMS = sorted(zone.stream for zone in ZONES.values())
+BY_STREAM = {zone.stream: zone for zone in ZONES.values()}
 MANIFEST = yaml.safe_load((Path(__file__).parent.parent / "source_aroflo" / "manifest.yaml").read_text())
 # The joins a config without `joins` gets, per stream, as the spec declares them.
 _JOIN_OPTIONS = MANIFEST["spec"]["connection_specification"]["properties"]["joins"]["properties"]
@@ -88,6 +89,15 @@ def _placeholder(value: Any) -> bool:
     return value in ([], {}) or (
         isinstance(value, dict) and all(isinstance(v, str) and not v.strip() for v in value.values())
     )
+
+
+def record_key(stream: str, record: dict[str, Any]) -> tuple:
+    return tuple(record[k] for k in BY_STREAM[stream].primary_key)
+
+
+def keyed(stream: str, records: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
+    """Records by their primary key (a later one with the same key wins, as in a deduped table)."""
+    return {record_key(stream, r): r for r in records}
 
 
 def without_change_fields(record: dict[str, Any]) -> dict[str, Any]:

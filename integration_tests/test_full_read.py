@@ -17,14 +17,11 @@ from integration_tests.conftest import (
     SandboxClient,
     assert_same_records,
     catalog,
+    keyed,
     run_connector,
     write_json,
 )
 from source_aroflo.components.normalize import stream_schemas
-
-
-def _key(zone, record) -> tuple:
-    return tuple(record[k] for k in zone.primary_key)
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +45,9 @@ def test_the_sync_succeeds(full_read):
 @pytest.mark.parametrize("zone", sorted(ZONES.values(), key=lambda z: z.stream), ids=lambda z: z.stream)
 def test_every_record_arrives_meaning_exactly_what_the_api_holds(full_read, sandbox, zone):
     run, _ = full_read
-    truth = {_key(zone, r): r for r in SandboxClient(sandbox).synced_truth(zone.param)}
+    truth = keyed(zone.stream, SandboxClient(sandbox).synced_truth(zone.param))
     received = run.records.get(zone.stream, [])
-    by_key = {_key(zone, r): r for r in received}
+    by_key = keyed(zone.stream, received)
     assert len(by_key) == len(received), "no duplicates in a clean full read"
     assert_same_records(zone.stream, by_key, truth)
 

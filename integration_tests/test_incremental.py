@@ -13,13 +13,15 @@ import pytest
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.zones import ZONES, Zone
 from integration_tests.conftest import (
+    BY_STREAM,
     Run,
     SandboxClient,
     assert_same_records,
+    keyed,
     read,
+    record_key,
 )
 
-BY_STREAM = {z.stream: z for z in ZONES.values()}
 INCREMENTAL = sorted(
     {z.stream for z in ZONES.values() if z.lastupdate_name} | {"last_update", "inventory_stock_levels"}
 )
@@ -42,12 +44,11 @@ def latest_states(*runs: Run) -> list[dict[str, Any]]:
 def apply(tables: dict[str, dict[tuple, dict]], run: Run) -> None:
     """What an append-dedup destination ends with: the last version per primary key; tombstones delete."""
     for stream, records in run.records.items():
-        zone = BY_STREAM[stream]
         if stream in FULL_REFRESH_ONLY:
             tables[stream] = {}
         table = tables.setdefault(stream, {})
         for record in records:
-            key = tuple(record[k] for k in zone.primary_key)
+            key = record_key(stream, record)
             if record.get("_ab_cdc_deleted_at"):
                 table.pop(key, None)
             else:
@@ -56,8 +57,7 @@ def apply(tables: dict[str, dict[tuple, dict]], run: Run) -> None:
 
 def assert_tables_match_truth(tables: dict[str, dict[tuple, dict]], control: SandboxClient) -> None:
     for stream, zone in BY_STREAM.items():
-        truth = {tuple(r[k] for k in zone.primary_key): r for r in control.synced_truth(zone.param)}
-        assert_same_records(stream, tables.get(stream, {}), truth)
+        assert_same_records(stream, tables.get(stream, {}), keyed(stream, control.synced_truth(zone.param)))
 
 
 def with_cursor(states: list[dict[str, Any]], streams: list[str], value: str) -> list[dict[str, Any]]:

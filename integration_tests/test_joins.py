@@ -4,21 +4,15 @@ full reads and on the id batches of incremental syncs alike, and what arrives is
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from aroflo_sandbox.zones import ZONES
 from integration_tests.conftest import (
+    BY_STREAM,
     DEFAULT_JOINS,
     SandboxClient,
     assert_same_records,
+    keyed,
     read,
 )
-
-BY_STREAM = {z.stream: z for z in ZONES.values()}
-
-
-def _keyed(stream: str, records: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
-    return {tuple(r[k] for k in BY_STREAM[stream].primary_key): r for r in records}
 
 
 def _joins_sent(control: SandboxClient, zone: str) -> set[tuple[str, ...]]:
@@ -34,8 +28,8 @@ def test_default_joins_are_requested_and_their_detail_arrives(small_sandbox, sma
     assert _joins_sent(small, "invoices") == {(",".join(DEFAULT_JOINS["invoices"]),)}
     assert _joins_sent(small, "timesheets") == {()}  # a zone without joins gets no join parameter at all
     for stream in streams:
-        truth = _keyed(stream, small.synced_truth(BY_STREAM[stream].param))
-        assert_same_records(stream, _keyed(stream, run.records[stream]), truth)
+        truth = keyed(stream, small.synced_truth(BY_STREAM[stream].param))
+        assert_same_records(stream, keyed(stream, run.records[stream]), truth)
     # The detail is real, not placeholders: notes, assignments, invoice lines and list items arrive.
     tasks = run.records["tasks"]
     assert sum(len(t["tasknotes"]) for t in tasks) > 0 and sum(len(t["assigneds"]) for t in tasks) > 0
@@ -53,8 +47,8 @@ def test_joins_can_be_switched_off_and_on_per_stream(small_sandbox, small: Sandb
     assert _joins_sent(small, "invoices") == {("lineitems,task",)}
     assert _joins_sent(small, "clients") == {("locations,contacts",)}
     for stream in ("tasks", "invoices", "clients"):
-        truth = _keyed(stream, small.synced_truth(BY_STREAM[stream].param, joins))
-        assert_same_records(stream, _keyed(stream, run.records[stream]), truth)
+        truth = keyed(stream, small.synced_truth(BY_STREAM[stream].param, joins))
+        assert_same_records(stream, keyed(stream, run.records[stream]), truth)
     assert not any(
         {"tasknotes", "assigneds", "customfields", "substatus"} & set(t) for t in run.records["tasks"]
     )
@@ -93,8 +87,8 @@ def test_changed_records_are_fetched_with_the_same_joins(small_sandbox, small: S
     assert second.returncode == 0 and second.errors == [], second.errors
     batches = [line for line in small.stats(log=True)["log"] if line["zone"].lower() == "tasks"]
     assert batches and all(line["join"] == ["notes,labour"] for line in batches)
-    got = _keyed("tasks", second.records["tasks"])
+    got = keyed("tasks", second.records["tasks"])
     assert {k[0] for k in got} >= set(changed)
-    truth = _keyed("tasks", small.synced_truth("tasks", joins))
+    truth = keyed("tasks", small.synced_truth("tasks", joins))
     assert_same_records("tasks", got, {k: truth[k] for k in got})
     assert any(t["labours"] for t in got.values())

@@ -6,23 +6,22 @@ import time
 from pathlib import Path
 
 from aroflo_sandbox.server import Sandbox
-from aroflo_sandbox.zones import ZONES
 from integration_tests.conftest import (
+    BY_STREAM,
     STREAMS,
     SandboxClient,
     assert_same_records,
+    keyed,
     read,
+    record_key,
 )
 
 
 def _assert_complete(run, control: SandboxClient, streams: list[str]) -> None:
     """Every record of the sandbox arrived; duplicates only in the bounded way primary keys absorb."""
-    by_stream = {z.stream: z for z in ZONES.values()}
     for stream in streams:
-        zone = by_stream[stream]
-        truth = {tuple(r[k] for k in zone.primary_key): r for r in control.synced_truth(zone.param)}
-        got = {tuple(r[k] for k in zone.primary_key): r for r in run.records.get(stream, [])}
-        assert_same_records(stream, got, truth)
+        truth = keyed(stream, control.synced_truth(BY_STREAM[stream].param))
+        assert_same_records(stream, keyed(stream, run.records.get(stream, [])), truth)
 
 
 def test_harsh_faults_lose_nothing(small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path):
@@ -47,8 +46,7 @@ def test_harsh_faults_lose_nothing(small_sandbox: Sandbox, small: SandboxClient,
     assert {"429", "5xx", "drop", "expired"} <= set(stats["faults"]), stats["faults"]
     _assert_complete(run, small, STREAMS)
     for stream, records in run.records.items():  # a clean retry never re-emits a page
-        zone = next(z for z in ZONES.values() if z.stream == stream)
-        keys = [tuple(r[k] for k in zone.primary_key) for r in records]
+        keys = [record_key(stream, r) for r in records]
         assert len(keys) == len(set(keys)), stream
 
 
@@ -67,7 +65,8 @@ def test_too_large_and_too_slow_responses_are_narrowed(
     _assert_complete(run, small, streams)
 
 
-def __read_until_the_day_runs_out(sandbox, control: SandboxClient, folder: Path, limits: dict) -> tuple:
+def _read_until_the_day_runs_out(sandbox, control: SandboxClient, folder: Path, limits: dict) -> dict:
+    """A sync under these daily limits; the sandbox's stats at its end."""
     control.post("limits", limits)
     started = time.monotonic()
     run = read(sandbox, folder, ["tasks", "quotes", "invoices", "clients", "timesheets"])
@@ -82,17 +81,17 @@ def __read_until_the_day_runs_out(sandbox, control: SandboxClient, folder: Path,
     # Each stream's own error is transient (retry later); the CDK's closing summary is always a config_error.
     own = [e for e in run.errors if e.get("internal_message") != "Concurrent read failure"]
     assert own and all(e["failure_type"] == "transient_error" for e in own)
-    return run, stats
+    return stats
 
 
 def test_the_last_call_of_the_day_ends_the_sync_without_asking_again(small_sandbox, small, tmp_path: Path):
-    _, stats = __read_until_the_day_runs_out(small_sandbox, small, tmp_path, {"daily": 3})
+    stats = _read_until_the_day_runs_out(small_sandbox, small, tmp_path, {"daily": 3})
     assert stats["daily_used"] == 3
     # Once AroFlo says no call is left, no more are sent, bar the one already in flight on the other worker.
     assert stats["by_status"].get("7", 0) <= 1
 
 
 def test_a_day_used_up_by_another_integration_ends_the_sync_at_status_7(small_sandbox, small, tmp_path: Path):
-    _, stats = __read_until_the_day_runs_out(small_sandbox, small, tmp_path, {"daily": 3, "daily_used": 3})
+    stats = _read_until_the_day_runs_out(small_sandbox, small, tmp_path, {"daily": 3, "daily_used": 3})
     assert stats["daily_used"] == 3
     assert 1 <= stats["by_status"].get("7", 0) <= 2

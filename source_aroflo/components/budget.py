@@ -95,20 +95,19 @@ class DailyBudgetGuard:
         if request is not None:
             with self._lock:
                 self._under_way.discard(request)
+        now = datetime.now(UTC)
         if body_status(response) == "7":
             with self._lock:
                 self.remaining = 0  # the other streams stop before sending, instead of asking again
-                self._reset = next_reset(datetime.now(UTC))
-            raise BudgetExhausted(
-                f"AroFlo's daily API limit is used up (status 7). {reset_text(datetime.now(UTC))}"
-            )
+                self._reset = next_reset(now)
+            raise BudgetExhausted(f"AroFlo's daily API limit is used up (status 7). {reset_text(now)}")
         if zone_of(request.url if request else None) == FREE_ZONE:
             return
         try:
             reported = int(response.headers[DAILY_REMAINING])
         except (KeyError, ValueError, TypeError):
             return
-        reset = next_reset(datetime.now(UTC))
+        reset = next_reset(now)
         with self._lock:
             if self.remaining is None or self._reset != reset:
                 self.remaining = reported  # the first count, or the first one of a new AroFlo day
