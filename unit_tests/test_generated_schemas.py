@@ -7,9 +7,13 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from source_aroflo.components.normalize import stream_schemas
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def stream_schemas() -> dict:
+    return yaml.safe_load((ROOT / "source_aroflo" / "manifest.yaml").read_text())["schemas"]
 
 
 def generator() -> ModuleType:

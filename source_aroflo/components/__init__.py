@@ -1,21 +1,21 @@
-"""The Python components the manifest cannot express, one concern per module."""
+"""The Python components the manifest cannot express, one concern per module (docs/architecture.md)."""
 
 from source_aroflo.components.auth import AroFloHmacAuthenticator
 from source_aroflo.components.backoff import AroFloRateLimitBackoff
-from source_aroflo.components.changes import ChangedRecordsExtractor
+from source_aroflo.components.change_position import StampChangePosition
 from source_aroflo.components.config import StripWhitespace
 from source_aroflo.components.extractors import ZoneRecordExtractor
 from source_aroflo.components.joins import DropUnrequestedJoins
-from source_aroflo.components.normalize import NormalizeValues
-from source_aroflo.components.paginators import AroFloPageNumber
+from source_aroflo.components.normalize import AroFloTypes
+from source_aroflo.components.paginators import AroFloPaginator
 
 __all__ = [
     "AroFloHmacAuthenticator",
-    "AroFloPageNumber",
+    "AroFloPaginator",
     "AroFloRateLimitBackoff",
-    "ChangedRecordsExtractor",
+    "AroFloTypes",
     "DropUnrequestedJoins",
-    "NormalizeValues",
+    "StampChangePosition",
     "StripWhitespace",
     "ZoneRecordExtractor",
 ]

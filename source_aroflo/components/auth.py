@@ -19,7 +19,7 @@ import requests
 from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
 from airbyte_cdk.sources.types import Config
 
-from source_aroflo.components.budget import guard_for
+from source_aroflo.components.budget import DailyBudget
 
 ACCEPT = "text/json"
 
@@ -67,10 +67,15 @@ def wire_query(query: str) -> str:
 
 @dataclass
 class AroFloHmacAuthenticator(DeclarativeAuthenticator):
-    """Signs every prepared request, and again on every retry (the CDK re-runs `session.auth`)."""
+    """Signs every prepared request, and again on every retry (the CDK re-runs `session.auth`).
+
+    `GET ?zone=tasks&page=1` leaves with `Authentication: HMAC <128 hex>`, `Authorization: uencoded=...`,
+    `Accept: text/json` and `afdatetimeutc: 2026-11-30T20:00:00.000Z`; its query is sent exactly as signed.
+    """
 
     config: Config
     parameters: InitVar[Mapping[str, Any]]
+    budget: DailyBudget | None = None  # the account's daily allowances, given by the component factory
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         # Surrounding whitespace is the most common paste error; it never belongs to a credential.
@@ -81,9 +86,6 @@ class AroFloHmacAuthenticator(DeclarativeAuthenticator):
             str(self.config["org_encoded"]).strip(),
         )
         self._host_ip = str(self.config.get("host_ip") or "").strip() or None
-        self._daily_call_reserve = int(self.config.get("daily_call_reserve") or 0)
-        account = str(self.config["org_encoded"]).strip()
-        self._budget = guard_for(str(self.config.get("base_url") or ""), account)
 
     @property
     def auth_header(self) -> str:
@@ -96,9 +98,10 @@ class AroFloHmacAuthenticator(DeclarativeAuthenticator):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         # Every request passes here just before it leaves (retries too): the one place to keep the
         # daily budget's reserve and to watch the budget on the way back.
-        self._budget.before_send(request, self._daily_call_reserve)
-        if self._budget.observe not in request.hooks["response"]:
-            request.register_hook("response", self._budget.observe)
+        if self.budget is not None:
+            self.budget.before_send(request)
+            if self.budget.observe not in request.hooks["response"]:
+                request.register_hook("response", self.budget.observe)
         parts = urlsplit(request.url or "")
         var_string = wire_query(parts.query)
         if request.method == "POST" and isinstance(request.body, str | bytes):

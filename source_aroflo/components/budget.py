@@ -1,25 +1,25 @@
-"""AroFlo's daily call budget: end the sync instead of waiting for tomorrow (API notes §4.3-4.4).
+"""AroFlo's daily allowances: end the sync instead of waiting for tomorrow (docs/aroflo.md#daily-budget).
 
-2,000 calls a day are shared with the account's other integrations and reset at midnight
-Australia/Melbourne. Waiting inside a sync for the reset is never right; ending it with a transient
-error is: the state of everything finished has been emitted, and the next sync resumes there.
+AroFlo counts calls per account per day, reset at midnight Australia/Melbourne: 2,000 (`X-RateLimit-Daily-*`,
+shared with the account's other integrations) and, for GETs of a single record by its id, a secondary 20,000
+(`X-RateLimit-Secondary-Daily-*`). LastUpdate counts against neither. `DailyBudget` is one per account (the
+component factory gives the same one to every signer and cursor of a sync):
+* every request passes `before_send` (the signer calls it) and every response `observe` (a response hook);
+* status 7, or no call left, ends the sync at once with a transient error saying when AroFlo resets the count;
+* `daily_call_reserve`: a request that would take the remaining count below it is never sent;
+* requests under way count as spent until their own response arrives (workers send concurrently), and a count
+  older than the lowest one seen today (responses overtake each other) never raises it again;
+* `take_singles` says whether changed records may be fetched one per call on the secondary allowance.
 
-`DailyBudgetGuard` reads `X-RateLimit-Daily-Remaining` from every response and is asked before every
-request leaves (the request signer is the hook both sides pass through):
-* status 7 (daily limit reached), or no call left (`X-RateLimit-Daily-Remaining` 0), ends the sync at
-  once, with the reset time;
-* `daily_call_reserve`: a request that would take the remaining count below the reserve is never
-  sent, so the account's other integrations keep their share. Requests run concurrently, so the count
-  a response reports is already stale for the requests still under way: each of those is counted as
-  spent until its own response arrives, and a header older than the lowest one seen today (responses
-  overtake each other) never raises the count again.
-LastUpdate does not count against the day, so it is never stopped. The short windows (3/s, 120/min)
-are the backoff strategy's job (backoff.py).
+>>> budget = DailyBudget(reserve=0)
+>>> budget.take_singles(300, limit=500), budget.take_singles(300, limit=500)
+(True, False)
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -29,15 +29,18 @@ import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_aroflo.components.backoff import body_status
+from source_aroflo.components.envelope import DAILY_LIMIT, Envelope
 
 MELBOURNE = ZoneInfo("Australia/Melbourne")
 DAILY_REMAINING = "X-RateLimit-Daily-Remaining"
+SECONDARY_REMAINING = "X-RateLimit-Secondary-Daily-Remaining"
 FREE_ZONE = "lastupdate"
+# Single-id reads stop well before the secondary allowance runs out: it is shared with other integrations.
+SECONDARY_FLOOR = 1_000
 
 
 def next_reset(now: datetime) -> datetime:
-    """AroFlo resets the daily count at 00:00 Australia/Melbourne (AEDT or AEST with the season)."""
+    """AroFlo resets the daily counts at 00:00 Australia/Melbourne (AEDT or AEST with the season)."""
     local = now.astimezone(MELBOURNE)
     return datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tzinfo=MELBOURNE)
 
@@ -50,8 +53,15 @@ def reset_text(now: datetime) -> str:
     )
 
 
-def zone_of(url: str | None) -> str:
-    return (parse_qs(urlsplit(url or "").query).get("zone") or [""])[0].lower()
+def call_kind(url: str | None) -> str:
+    """ "free" (LastUpdate), "single" (one record by one `=` clause: the secondary allowance) or "daily"."""
+    query = parse_qs(urlsplit(url or "").query)
+    if (query.get("zone") or [""])[0].lower() == FREE_ZONE:
+        return "free"
+    where = query.get("where") or []
+    if len(where) == 1 and where[0].count("|") == 3 and where[0].split("|")[2] == "=":
+        return "single"
+    return "daily"
 
 
 class BudgetExhausted(AirbyteTracedException):
@@ -59,69 +69,89 @@ class BudgetExhausted(AirbyteTracedException):
         super().__init__(message=message, internal_message=message, failure_type=FailureType.transient_error)
 
 
-class DailyBudgetGuard:
-    """One per AroFlo account: every stream's requests draw on the same daily count."""
+@dataclass
+class _Count:
+    """One allowance: the lowest count AroFlo reported since its last reset, and the calls under way."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.remaining: int | None = None  # the lowest count AroFlo reported since its last reset
-        self._reset: datetime | None = None  # the reset that count belongs to
-        # Requests sent (or waiting in the throttle) whose response has not come back: spent already.
-        # An attempt that ended in an exception stays here until it is retried, which errs on the safe side.
-        self._under_way: set[requests.PreparedRequest] = set()
+    remaining: int | None = None
+    reset: datetime | None = None
+    under_way: set[requests.PreparedRequest] = field(default_factory=set)
 
-    def before_send(self, request: requests.PreparedRequest, reserve: int) -> None:
-        if zone_of(request.url) == FREE_ZONE:
+    def left(self) -> int | None:
+        return None if self.remaining is None else self.remaining - len(self.under_way)
+
+    def report(self, value: int, now: datetime) -> None:
+        reset = next_reset(now)
+        if self.remaining is None or self.reset != reset:
+            self.remaining = value  # the first count, or the first of a new AroFlo day
+        else:
+            self.remaining = min(self.remaining, value)
+        self.reset = reset
+
+
+@dataclass
+class DailyBudget:
+    reserve: int = 0  # calls of the 2,000 to leave for the account's other integrations
+    _daily: _Count = field(default_factory=_Count)
+    _secondary: _Count = field(default_factory=_Count)
+    _singles: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def daily_remaining(self) -> int | None:
+        return self._daily.remaining
+
+    def before_send(self, request: requests.PreparedRequest) -> None:
+        kind = call_kind(request.url)
+        if kind == "free":
             return
+        count = self._secondary if kind == "single" else self._daily
+        floor = 0 if kind == "single" else max(self.reserve, 0)  # single fetches are planned to keep theirs
         with self._lock:
-            self._under_way.discard(request)  # a retry: the previous attempt is over
-            remaining = self.remaining
-            if remaining is None or remaining - len(self._under_way) - 1 >= max(reserve, 0):
-                self._under_way.add(request)
+            count.under_way.discard(request)  # a retry: the previous attempt is over
+            left = count.left()
+            if left is None or left - 1 >= floor:
+                count.under_way.add(request)
                 return
         now = datetime.now(UTC)
-        if reserve <= 0:  # the last call of the day was spent: no need to be told so by a status 7
+        if kind == "single":
+            raise BudgetExhausted(f"AroFlo's secondary daily allowance is used up. {reset_text(now)}")
+        if self.reserve <= 0:
             raise BudgetExhausted(
                 f"AroFlo's daily API limit is used up (0 calls left today). {reset_text(now)}"
             )
         raise BudgetExhausted(
-            f"Stopping with {remaining} AroFlo API calls left today, to keep the configured reserve of "
-            f"{reserve} calls for the account's other integrations. {reset_text(now)}"
+            f"Stopping with {count.remaining} AroFlo API calls left today, to keep the configured reserve of "
+            f"{self.reserve} calls for the account's other integrations. {reset_text(now)}"
         )
 
     def observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         """A `requests` response hook."""
         request = response.request
-        if request is not None:
-            with self._lock:
-                self._under_way.discard(request)
         now = datetime.now(UTC)
-        if body_status(response) == "7":
-            with self._lock:
-                self.remaining = 0  # the other streams stop before sending, instead of asking again
-                self._reset = next_reset(now)
-            raise BudgetExhausted(f"AroFlo's daily API limit is used up (status 7). {reset_text(now)}")
-        if zone_of(request.url if request else None) == FREE_ZONE:
-            return
-        try:
-            reported = int(response.headers[DAILY_REMAINING])
-        except (KeyError, ValueError, TypeError):
-            return
-        reset = next_reset(now)
         with self._lock:
-            if self.remaining is None or self._reset != reset:
-                self.remaining = reported  # the first count, or the first one of a new AroFlo day
-            else:
-                self.remaining = min(self.remaining, reported)
-            self._reset = reset
+            self._daily.under_way.discard(request)
+            self._secondary.under_way.discard(request)
+        if Envelope.read(response).status == DAILY_LIMIT:
+            with self._lock:
+                self._daily.remaining, self._daily.reset = 0, next_reset(now)
+            raise BudgetExhausted(f"AroFlo's daily API limit is used up (status 7). {reset_text(now)}")
+        with self._lock:
+            for header, count in ((DAILY_REMAINING, self._daily), (SECONDARY_REMAINING, self._secondary)):
+                try:
+                    value = int(response.headers[header])
+                except (KeyError, ValueError, TypeError):
+                    continue
+                if header == DAILY_REMAINING and call_kind(request.url if request else None) == "free":
+                    continue  # LastUpdate answers may carry a count it did not spend
+                count.report(value, now)
 
-
-_GUARDS: dict[tuple[str, str], DailyBudgetGuard] = {}
-_GUARDS_LOCK = threading.Lock()
-
-
-def guard_for(base_url: str, org_encoded: str) -> DailyBudgetGuard:
-    """Each stream has its own authenticator; they share their account's guard (a process embedding the
-    connector may sync several accounts, or a sandbox and a real one)."""
-    with _GUARDS_LOCK:
-        return _GUARDS.setdefault((base_url, org_encoded), DailyBudgetGuard())
+    def take_singles(self, count: int, limit: int) -> bool:
+        """May `count` more records be fetched one per call? Yes while this sync stays within `limit` single
+        fetches and the secondary allowance (as last reported) keeps its floor."""
+        with self._lock:
+            left = self._secondary.left()
+            if self._singles + count > limit or (left is not None and left - count < SECONDARY_FLOOR):
+                return False
+            self._singles += count
+            return True

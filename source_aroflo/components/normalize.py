@@ -16,18 +16,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, MutableMapping
+import threading
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import InitVar, dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import yaml
-from airbyte_cdk.sources.declarative.transformations import RecordTransformation
-from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+from airbyte_cdk.sources.declarative.extractors.type_transformer import TypeTransformer
+from airbyte_cdk.sources.types import Config
 
 logger = logging.getLogger("airbyte")
 
@@ -131,15 +130,21 @@ def _types(schema: Mapping[str, Any]) -> set[str]:
     return {declared} if isinstance(declared, str) else set(declared)
 
 
-def normalize(value: Any, schema: Mapping[str, Any], name: str = "", path: str = "") -> Any:
+def normalize(
+    value: Any,
+    schema: Mapping[str, Any],
+    name: str = "",
+    path: str = "",
+    undeclared: Callable[[str], None] | None = None,
+) -> Any:
     """`value` as the type `schema` declares; raises Unreadable for a scalar that is not of that type."""
     types = _types(schema) - {"null"}
     if isinstance(value, MutableMapping) and "object" in types:
-        normalize_object(value, schema, f"{path}{name}.")
+        normalize_object(value, schema, f"{path}{name}.", undeclared)
         return value
     if isinstance(value, list) and "array" in types:
         items = schema.get("items", {})
-        return [normalize(item, items, name, path) for item in value]
+        return [normalize(item, items, name, f"{path}", undeclared) for item in value]
     if value is None or isinstance(value, (Mapping, list)):
         return value
     if types == {"string"} and schema.get("format") not in ("date", "date-time"):
@@ -161,13 +166,20 @@ def normalize(value: Any, schema: Mapping[str, Any], name: str = "", path: str =
     return value
 
 
-def normalize_object(record: MutableMapping[str, Any], schema: Mapping[str, Any], path: str = "") -> None:
+def normalize_object(
+    record: MutableMapping[str, Any],
+    schema: Mapping[str, Any],
+    path: str = "",
+    undeclared: Callable[[str], None] | None = None,
+) -> None:
     properties: Mapping[str, Any] = schema.get("properties", {})
     for key, value in list(record.items()):
         if key not in properties:
-            continue  # a field AroFlo added later: passed on as sent
+            if undeclared is not None:
+                undeclared(f"{path}{key}")  # a field AroFlo added later: passed on as sent
+            continue
         try:
-            record[key] = normalize(value, properties[key], key, path)
+            record[key] = normalize(value, properties[key], key, path, undeclared)
         except Unreadable:
             declared = properties[key].get("format") or "/".join(sorted(_types(properties[key]) - {"null"}))
             _log_unreadable(f"{path}{key}", declared)
@@ -181,37 +193,40 @@ def _log_unreadable(path: str, declared: str) -> None:
     logger.warning("AroFlo sent a value for %s that is not a %s; it is passed on unchanged.", path, declared)
 
 
-@cache
-def stream_schemas() -> Mapping[str, Mapping[str, Any]]:
-    """The `schemas:` section of the packaged manifest: the one definition of every stream's fields."""
-    text = resources.files("source_aroflo").joinpath("manifest.yaml").read_text()
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    schemas: Mapping[str, Mapping[str, Any]] = yaml.load(text, Loader=loader)["schemas"]
-    return schemas
-
-
 @dataclass
-class NormalizeValues(RecordTransformation):
-    """Applies the stream's schema to its records (see the module docstring for the rules)."""
+class AroFloTypes(TypeTransformer):
+    """The record selector's schema normalization: AroFlo's strings as the types the stream's schema declares
+    (the rules are in the module docstring). The CDK passes each record with its stream's schema.
 
-    config: Config
-    parameters: InitVar[Mapping[str, Any]]
-    _schema: Mapping[str, Any] = field(init=False, repr=False, default_factory=dict)
+    `{"hours": "7.5000", "archived": "FALSE", "workdate": "2024/03/01"}` -> `{"hours": 7.5,
+    "archived": false, "workdate": "2024-03-01"}` for a schema declaring a number, a boolean and a date.
+    Fields the schema does not declare pass unchanged; each is logged once per sync.
+    """
 
-    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        stream, schemas = parameters.get("name", ""), stream_schemas()
-        if stream not in schemas:
-            raise ValueError(f"NormalizeValues: no schema named {stream!r} in the manifest")
-        self._schema = schemas[stream]
+    config: Config | None = None
+    parameters: InitVar[Mapping[str, Any] | None] = None
+    _seen: set[str] = field(init=False, repr=False, default_factory=set)
+    _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
-    def transform(
-        self,
-        record: dict[str, Any],
-        config: Config | None = None,
-        stream_state: StreamState | None = None,
-        stream_slice: StreamSlice | None = None,
-    ) -> None:
-        normalize_object(record, self._schema)
+    def __post_init__(self, parameters: Mapping[str, Any] | None) -> None:
+        self._stream = str((parameters or {}).get("name", ""))
+
+    def transform(self, record: dict[str, Any], schema: Mapping[str, Any]) -> None:
+        normalize_object(record, schema, undeclared=self._undeclared)
+
+    def _undeclared(self, path: str) -> None:
+        if path in self._seen:
+            return
+        with self._lock:
+            if path in self._seen:
+                return
+            self._seen.add(path)
+        logger.info(
+            "%s: AroFlo sent the field %s, which the connector's schema does not declare; it is passed on "
+            "unchanged (untyped).",
+            self._stream,
+            path,
+        )
 
 
-__all__ = ["NormalizeValues", "Unreadable", "normalize", "normalize_object", "stream_schemas"]
+__all__ = ["AroFloTypes", "Unreadable", "normalize", "normalize_object"]

@@ -1,62 +1,100 @@
-"""Page-number pagination that only stops on AroFlo's true last page (API notes §3.2, quirk 3)."""
+"""What to ask AroFlo for next, given its answer (docs/aroflo.md#how-it-reads-aroflo).
+
+The first request of a partition is its slice (`zone`, `where`, `page`, `page_size`, from the stream's
+cursor); each next one is a token of the same shape, read by the requester's `request_parameters`. AroFlo's
+rules:
+* **The true last page**: a page with fewer rows than the page size AroFlo applied (`maxpageresults`, which
+  may be smaller than the one asked for) ends the read; an exactly full page is followed by one more request.
+* **Too large (status 8) or too slow (888888)**: the same position again with half the page size (page N of
+  size S starts at record (N-1)·S, so the page number is recomputed and nothing is read twice or skipped); at
+  10 records a page the cursor is asked for narrower windows, where the zone has a date field.
+* **Invalid WHERE (status 9)** on an always-true clause that only guards against an undocumented default
+  filter: the same page without it. On any other clause: a clear error naming the zone and the clause.
+* **A default filter applied** to a read that has no WHERE: an error, since the read would miss records. Every
+  page of a full read is reported to the cursor before the next is asked for, so it is checkpointed.
+
+>>> Ask(page=3, page_size=500, where=["w"]).smaller()
+Ask(page=5, page_size=250, where=['w'])
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
-from dataclasses import InitVar, dataclass
+from dataclasses import InitVar, dataclass, field, replace
 from typing import Any
 
 import requests
-from airbyte_cdk.sources.declarative.extractors.record_selector import extracted_record_count
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
 from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination_strategy import (
     PaginationStrategy,
 )
+from airbyte_cdk.sources.streams.http.request_window_split_exception import (
+    RequestWindowSplitRequiredException,
+)
 from airbyte_cdk.sources.types import Config, Record, StreamSlice
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-AROFLO_MAX_PAGE_SIZE = 500
+from source_aroflo.components.envelope import INVALID_WHERE, TOO_LARGE, TOO_SLOW, Envelope
+from source_aroflo.components.sync import ZoneSync
 
-
-def server_page_size(response: requests.Response) -> int | None:
-    """`maxpageresults`: the page size the server applied (a number in some responses, a string in others)."""
-    try:
-        value = response.json().get("zoneresponse", {}).get("maxpageresults")
-        return int(value) if value not in (None, "") else None
-    except (ValueError, AttributeError, TypeError):
-        return None
+LOGGER = logging.getLogger("airbyte")
+MIN_PAGE_SIZE = 10
 
 
-def page_record_count(response: requests.Response, default: int) -> int:
-    """`currentpageresults`: rows on the page as the server counted them (a LastUpdate page yields other
-    records than its rows, so the extracted count is not the page's size there)."""
-    try:
-        return int(response.json()["zoneresponse"]["currentpageresults"])
-    except (ValueError, KeyError, TypeError):
-        return default
+@dataclass(frozen=True)
+class Ask:
+    """One request's paging: which page, how big, and (for zone reads) its WHERE clauses."""
+
+    page: int
+    page_size: int
+    where: list[str] | None = None
+
+    @classmethod
+    def first(cls, stream_slice: Mapping[str, Any] | None, default_page_size: int) -> Ask:
+        stream_slice = stream_slice or {}
+        return cls(
+            page=int(stream_slice.get("page") or 1),
+            page_size=int(stream_slice.get("page_size") or default_page_size),
+            where=list(stream_slice["where"]) if "where" in stream_slice else None,
+        )
+
+    @classmethod
+    def of(cls, token: Mapping[str, Any]) -> Ask:
+        return cls(int(token["page"]), int(token["page_size"]), token.get("where"))
+
+    def token(self) -> dict[str, Any]:
+        token: dict[str, Any] = {"page": self.page, "page_size": self.page_size}
+        if self.where is not None:
+            token["where"] = self.where
+        return token
+
+    def smaller(self) -> Ask:
+        """The same first record, half as many a page."""
+        size = max(MIN_PAGE_SIZE, self.page_size // 2)
+        return replace(self, page=(self.page - 1) * self.page_size // size + 1, page_size=size)
 
 
 @dataclass
-class AroFloPageNumber(PaginationStrategy):
-    """`page=1, 2, …` until a page holds fewer records than the server's page size.
-
-    * A page that is exactly full is not the end: the next (possibly empty) page is requested.
-    * The stop rule uses the page size the server applied (`maxpageresults`), so a server that caps the
-      page size below the one asked for does not end the read early.
-    * After a REDUCE_PAGE_SIZE (status 8), the same page number is re-issued with a smaller size. With a
-      smaller size, page N starts *before* the records already read, never after them, so nothing is
-      skipped; the few re-read records are de-duplicated by primary key downstream.
-    """
-
+class AroFloPaginator(PaginationStrategy):
     config: Config
     parameters: InitVar[Mapping[str, Any]]
-    page_size: int | str = AROFLO_MAX_PAGE_SIZE
+    page_size: int | str = 500  # the config's page size; slices of the zone streams carry their own
+    sync: ZoneSync | None = None  # the stream's cursor (given by the component factory); None for LastUpdate
+    _stream: str = field(init=False, default="")
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._page_size = InterpolatedString.create(str(self.page_size), parameters=parameters)
+        self._stream = str(parameters.get("name", ""))
+        size = InterpolatedString.create(str(self.page_size), parameters=parameters).eval(self.config)
+        self.page_size = int(size) if str(size).strip() else 500
 
     @property
     def initial_token(self) -> Any | None:
-        return 1  # always send page=1: some clients claim a request without `page` returns everything
+        return None  # the first request is the slice's own
+
+    def get_page_size(self) -> int | None:
+        return int(self.page_size)
 
     def next_page_token(
         self,
@@ -64,18 +102,75 @@ class AroFloPageNumber(PaginationStrategy):
         last_page_size: int,
         last_record: Record | None,
         last_page_token_value: Any | None = None,
-        page_size_override: int | None = None,
+        page_size_override: int | None = None,  # the CDK's page-size reduction is not used: see _ask_for_less
         stream_slice: StreamSlice | None = None,
     ) -> Any | None:
-        records_on_page = page_record_count(
-            response, default=extracted_record_count(response, last_page_size)
+        ask = (
+            Ask.of(last_page_token_value)
+            if isinstance(last_page_token_value, Mapping)
+            else Ask.first(stream_slice, int(self.page_size))
         )
-        requested = page_size_override or self.get_page_size() or AROFLO_MAX_PAGE_SIZE
-        applied = min(requested, server_page_size(response) or requested)
-        if records_on_page == 0 or records_on_page < applied:
+        answer = Envelope.read(response)
+        if answer.status in (TOO_LARGE, TOO_SLOW):
+            return self._ask_for_less(ask, answer, stream_slice).token()
+        if answer.status == INVALID_WHERE:
+            return self._without_optional_where(ask, stream_slice).token()
+        if answer.default_filter_applied and not ask.where:
+            raise AirbyteTracedException(
+                message=(
+                    f"AroFlo applied its 30-day default filter to {self._stream} although its documentation "
+                    f"shows none for this zone, so the stream cannot be read completely. Please report it: "
+                    f"the connector needs a documented WHERE field for this zone."
+                ),
+                failure_type=FailureType.system_error,
+            )
+        if self.sync is not None and stream_slice is not None:
+            self.sync.page_read(stream_slice, ask.page, ask.page_size, last_record)
+        rows = answer.rows if answer.rows is not None else last_page_size
+        applied = min(ask.page_size, answer.page_size or ask.page_size)
+        if rows == 0 or rows < applied:
             return None
-        return int(last_page_token_value or 1) + 1
+        return replace(ask, page=ask.page + 1).token()
 
-    def get_page_size(self) -> int | None:
-        value = self._page_size.eval(self.config)
-        return int(value) if value not in (None, "") else AROFLO_MAX_PAGE_SIZE
+    def _ask_for_less(self, ask: Ask, answer: Envelope, stream_slice: StreamSlice | None) -> Ask:
+        what = "too large (status 8)" if answer.status == TOO_LARGE else "too slow (status 888888)"
+        if ask.page_size > MIN_PAGE_SIZE:
+            less = ask.smaller()
+            LOGGER.info(
+                f"{self._stream}: AroFlo found page {ask.page} {what}; asking {less.page_size} a page."
+            )
+            return less
+        if stream_slice is not None and stream_slice.get("splittable"):
+            raise RequestWindowSplitRequiredException(self._stream, f"AroFlo answered {what}")
+        raise AirbyteTracedException(
+            message=(
+                f"AroFlo keeps finding {self._stream} {what} even at {MIN_PAGE_SIZE} records a page, and "
+                f"zone "
+                f"{_zone(stream_slice)} has no documented date field to read it in narrower "
+                f"windows. Turn its joins off (Joined Detail) and retry, or contact AroFlo support."
+            ),
+            failure_type=FailureType.transient_error,
+        )
+
+    def _without_optional_where(self, ask: Ask, stream_slice: StreamSlice | None) -> Ask:
+        if (
+            stream_slice is not None
+            and stream_slice.get("optional_where")
+            and ask.where
+            and self.sync is not None
+            and self.sync.drop_optional_where(stream_slice)
+        ):
+            return replace(ask, where=[])
+        raise AirbyteTracedException(
+            message=(
+                f"AroFlo rejected the WHERE clause of {self._stream} (status 9, Invalid WHERE Clause): "
+                f"{ask.where}. The connector only sends fields AroFlo documents for zone "
+                f"{_zone(stream_slice)}; AroFlo may have changed the zone. Please report it "
+                f"with this message; deselect the stream to sync the others meanwhile."
+            ),
+            failure_type=FailureType.system_error,
+        )
+
+
+def _zone(stream_slice: StreamSlice | None) -> str:
+    return str(stream_slice.get("zone", "")) if stream_slice is not None else ""

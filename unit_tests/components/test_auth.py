@@ -17,6 +17,7 @@ from source_aroflo.components.auth import (
     sign,
     utc_timestamp,
 )
+from source_aroflo.components.budget import DailyBudget
 
 MCP_AUTHORIZATION = "uencoded=test-user&pencoded=test-pass&orgEncoded=test-org"
 MCP_TIMESTAMP = "2024-05-13T23:14:15.000Z"
@@ -202,9 +203,8 @@ def test_no_static_auth_header_is_exposed():
     assert signer.get_auth_header() == {}
 
 
-def test_streams_of_one_account_share_its_daily_budget_and_other_accounts_do_not():
-    first = AroFloHmacAuthenticator(config=_config(base_url="http://sandbox-a/"), parameters={})
-    second = AroFloHmacAuthenticator(config=_config(base_url="http://sandbox-a/"), parameters={})
-    other = AroFloHmacAuthenticator(config=_config(base_url="http://sandbox-b/"), parameters={})
-    assert first._budget is second._budget
-    assert first._budget is not other._budget
+def test_every_request_is_checked_and_watched_by_the_daily_budget_it_was_given():
+    budget = DailyBudget(reserve=10)
+    signer = AroFloHmacAuthenticator(config=_config(), parameters={}, budget=budget)
+    request = signer(requests.Request("GET", "https://api.aroflo.com/?zone=tasks&page=1").prepare())
+    assert budget.observe in request.hooks["response"]

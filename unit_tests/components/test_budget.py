@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from source_aroflo.components.budget import BudgetExhausted, DailyBudgetGuard, next_reset, reset_text
+from source_aroflo.components.budget import BudgetExhausted, DailyBudget, call_kind, next_reset, reset_text
 
 
 def _request(zone="tasks") -> requests.PreparedRequest:
@@ -38,84 +38,84 @@ def test_reset_is_the_next_melbourne_midnight(now, reset_utc):
 
 def test_status_7_stops_at_once_with_the_reset_time():
     with pytest.raises(BudgetExhausted) as raised:
-        DailyBudgetGuard().observe(_response({"status": "7", "statusmessage": "Exceeded Rate Limit - Daily"}))
+        DailyBudget().observe(_response({"status": "7", "statusmessage": "Exceeded Rate Limit - Daily"}))
     assert "daily API limit" in raised.value.message and "UTC" in raised.value.message
     assert raised.value.failure_type.value == "transient_error"
 
 
 def test_after_status_7_no_other_request_is_sent():
-    guard = DailyBudgetGuard()
+    guard = DailyBudget()
     with pytest.raises(BudgetExhausted):
         guard.observe(_response({"status": "7", "statusmessage": "Exceeded Rate Limit - Daily"}))
     with pytest.raises(BudgetExhausted):
-        guard.before_send(_request("quotes"), reserve=0)
-    guard.before_send(_request("lastupdate"), reserve=0)  # the free zone still works
+        guard.before_send(_request("quotes"))
+    guard.before_send(_request("lastupdate"))  # the free zone still works
 
 
 def test_the_reserve_is_never_crossed():
-    guard = DailyBudgetGuard()
+    guard = DailyBudget(reserve=50)
     first, second = _request(), _request()
-    guard.before_send(first, reserve=50)  # nothing known yet: go
+    guard.before_send(first)  # nothing known yet: go
     guard.observe(_response({"status": "0"}, remaining="51", request=first))
-    guard.before_send(second, reserve=50)  # 51 -> 50: still at the reserve
+    guard.before_send(second)  # 51 -> 50: still at the reserve
     guard.observe(_response({"status": "0"}, remaining="50", request=second))
     with pytest.raises(BudgetExhausted) as raised:
-        guard.before_send(_request(), reserve=50)
+        guard.before_send(_request())
     assert "reserve of 50" in raised.value.message
 
 
 def test_lastupdate_is_free_and_never_stopped_or_counted():
-    guard = DailyBudgetGuard()
+    guard = DailyBudget(reserve=100)
     guard.observe(_response({"status": "0"}, remaining="3"))
-    guard.before_send(_request("lastupdate"), reserve=100)
+    guard.before_send(_request("lastupdate"))
     guard.observe(_response({"status": "0"}, zone="lastupdate", remaining="2000"))
-    assert guard.remaining == 3
+    assert guard.daily_remaining == 3
 
 
 def test_without_a_reserve_the_sync_stops_when_no_call_is_left():
-    guard = DailyBudgetGuard()
+    guard = DailyBudget()
     guard.observe(_response({"status": "0"}, remaining="1"))
     last = _request()
-    guard.before_send(last, reserve=0)  # the last call of the day may still go
+    guard.before_send(last)  # the last call of the day may still go
     guard.observe(_response({"status": "0"}, remaining="0", request=last))
     with pytest.raises(BudgetExhausted) as raised:
-        guard.before_send(_request(), reserve=0)
+        guard.before_send(_request())
     assert "0 calls left today" in raised.value.message
 
 
 def test_requests_under_way_count_as_spent():
     """Two workers: the second request must not go on a count the first one has already used."""
-    guard = DailyBudgetGuard()
+    guard = DailyBudget(reserve=40)
     guard.observe(_response({"status": "0"}, remaining="42"))
     first, second, third = _request(), _request(), _request()
-    guard.before_send(first, reserve=40)  # 42 -> 41
-    guard.before_send(second, reserve=40)  # 41 -> 40
+    guard.before_send(first)  # 42 -> 41
+    guard.before_send(second)  # 41 -> 40
     with pytest.raises(BudgetExhausted):
-        guard.before_send(third, reserve=40)  # would be 39, although no response has said so yet
+        guard.before_send(third)  # would be 39, although no response has said so yet
     guard.observe(_response({"status": "0"}, remaining="41", request=first))
     with pytest.raises(BudgetExhausted):
-        guard.before_send(third, reserve=40)  # `second` is still under way
+        guard.before_send(third)  # `second` is still under way
 
 
 def test_a_response_that_overtook_another_keeps_the_lower_count():
-    guard = DailyBudgetGuard()
+    guard = DailyBudget(reserve=40)
     guard.observe(_response({"status": "0"}, remaining="45"))
     first, second = _request(), _request()
-    guard.before_send(first, reserve=40)
-    guard.before_send(second, reserve=40)
+    guard.before_send(first)
+    guard.before_send(second)
     guard.observe(_response({"status": "0"}, remaining="43", request=second))
     guard.observe(_response({"status": "0"}, remaining="44", request=first))  # older news, arrived later
-    assert guard.remaining == 43
+    assert guard.daily_remaining == 43
 
 
 def test_a_retry_replaces_its_failed_attempt():
     """An attempt that ended in a connection error is counted until its retry goes out, not twice."""
-    guard = DailyBudgetGuard()
+    guard = DailyBudget(reserve=40)
     guard.observe(_response({"status": "0"}, remaining="42"))
     request = _request()
-    guard.before_send(request, reserve=40)  # no response: the connection dropped
-    guard.before_send(request, reserve=40)  # the retry, 42 -> 41
-    guard.before_send(_request(), reserve=40)  # 41 -> 40
+    guard.before_send(request)  # no response: the connection dropped
+    guard.before_send(request)  # the retry, 42 -> 41
+    guard.before_send(_request())  # 41 -> 40
 
 
 def test_a_new_aroflo_day_raises_the_count_again(monkeypatch):
@@ -129,7 +129,48 @@ def test_a_new_aroflo_day_raises_the_count_again(monkeypatch):
             return next(days)
 
     monkeypatch.setattr(budget, "datetime", Clock)
-    guard = DailyBudgetGuard()
+    guard = DailyBudget()
     guard.observe(_response({"status": "0"}, remaining="3"))  # 23:59 in Melbourne
     guard.observe(_response({"status": "0"}, remaining="2000"))  # 00:01: AroFlo reset the count
-    assert guard.remaining == 2000
+    assert guard.daily_remaining == 2000
+
+
+def _single(record_id="a") -> requests.PreparedRequest:
+    return requests.Request(
+        "GET", f"http://x/?zone=tasks&where=and%7Ctaskid%7C%3D%7C{record_id}&page=1"
+    ).prepare()
+
+
+@pytest.mark.parametrize(
+    "query,kind",
+    [
+        ("zone=lastupdate&where=and%7Czonename%7C%3D%7Ctasks", "free"),
+        ("zone=tasks&where=and%7Ctaskid%7C%3D%7Ca&page=1", "single"),
+        ("zone=tasks&where=and%7Ctaskid%7CIN%7Ca%2Ab&page=1", "daily"),
+        ("zone=tasks&where=and%7Ctaskid%7C%3D%7Ca&where=and%7Cstatus%7C%3D%7Cx", "daily"),
+        ("zone=tasks&page=1", "daily"),
+    ],
+)
+def test_what_each_call_counts_against(query, kind):
+    assert call_kind(f"http://x/?{query}") == kind
+
+
+def test_single_id_reads_spend_the_secondary_allowance_not_the_daily_one():
+    guard = DailyBudget(reserve=40)
+    guard.observe(_response({"status": "0"}, remaining="40"))  # the daily reserve is reached
+    with pytest.raises(BudgetExhausted):
+        guard.before_send(_request())
+    guard.before_send(_single())  # a single-id read still goes: another allowance
+
+
+def test_singles_are_taken_within_the_limit_and_above_the_secondary_floor():
+    guard = DailyBudget()
+    assert guard.take_singles(400, limit=500)
+    assert not guard.take_singles(101, limit=500)  # over this sync's limit: batches instead
+    assert guard.take_singles(100, limit=500)
+    low = DailyBudget()
+    response = _response({"status": "0"})
+    response.headers["X-RateLimit-Secondary-Daily-Remaining"] = "1050"
+    low.observe(response)
+    assert not low.take_singles(60, limit=500)  # would leave fewer than 1,000 for other integrations
+    assert low.take_singles(50, limit=500)

@@ -1,100 +1,107 @@
+"""LastUpdate read by time: every entry once, even when entries move while the log is read."""
+
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import requests
 
-from source_aroflo.components.changes import ChangedRecordsExtractor, latest_changes, to_rfc3339
+from source_aroflo.components import changes
+from source_aroflo.components.changes import ChangeLog, Entry
+
+T0 = datetime(2026, 11, 30, 9, 0, 0, tzinfo=UTC)
 
 
-def _response(body) -> requests.Response:
-    response = requests.Response()
-    response.status_code = 200
-    response._content = json.dumps(body).encode()
-    return response
+class FakeLastUpdate:
+    """LastUpdate's WHERE on lastupdateutc (`>`/`<`), ordered by time, paged: what the requester would get."""
+
+    def __init__(self, entries: list[tuple[str, datetime]], ordered: bool = True) -> None:
+        self.entries = entries
+        self.ordered = ordered
+        self.requests: list[dict[str, Any]] = []
+        self.on_request: Any = None
+
+    def send_request(self, request_params: dict[str, Any]) -> requests.Response:
+        self.requests.append(request_params)
+        if self.on_request:
+            self.on_request(len(self.requests))
+        rows = list(self.entries)
+        for clause in request_params["where"]:
+            _, field, op, value = clause.split("|")
+            if field == "lastupdateutc":
+                bound = datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+                rows = [r for r in rows if (r[1] > bound if op == ">" else r[1] < bound)]
+        if self.ordered:
+            rows.sort(key=lambda r: r[1])
+        page, size = int(request_params["page"]), int(request_params["pageSize"])
+        chunk = rows[(page - 1) * size : page * size]
+        body = {
+            "status": "0",
+            "zoneresponse": {
+                "lastupdate": [
+                    {"zoneid": i, "zonename": "tasks", "lastupdateutc": at.strftime("%Y/%m/%d %H:%M:%S")}
+                    for i, at in chunk
+                ],
+                "currentpageresults": len(chunk),
+            },
+        }
+        response = requests.Response()
+        response.status_code = 200
+        response._content = json.dumps(body).encode()
+        return response
 
 
-def _log(*entries):
-    rows = [
-        {"zoneid": i, "zonename": "tasks", "zoneidreference": "taskid", "lastupdateutc": t, "isdeleted": d}
-        for i, t, d in entries
-    ]
-    return _response({"status": "0", "zoneresponse": {"lastupdate": rows, "currentpageresults": len(rows)}})
+def _read_all(log: FakeLastUpdate, after: datetime = T0 - timedelta(days=1)) -> list[str]:
+    return [entry.record_id for rows in ChangeLog(log).entries("tasks", after) for entry in rows]  # type: ignore[arg-type]
 
 
-class FakeZone:
-    """Answers `taskid IN a*b*c` like AroFlo; optionally says "too large" for batches above a size."""
-
-    def __init__(self, known: set[str], too_large_above: int | None = None) -> None:
-        self.known, self.too_large_above, self.calls = known, too_large_above, []
-
-    def send_request(self, request_params):
-        (where,) = request_params["where"]
-        ids = where.split("|IN|")[1].split("*")
-        self.calls.append(ids)
-        if self.too_large_above and len(ids) > self.too_large_above:
-            return _response({"status": "8", "statusmessage": "Exceeded Size Rate Limit"})
-        rows = [{"taskid": i, "taskname": f"task {i}"} for i in ids if i in self.known]
-        return _response({"status": "0", "zoneresponse": {"tasks": rows}})
+def test_entries_of_lastupdate_read_as_moments():
+    entry = Entry.of({"zoneid": "a", "lastupdateutc": "2026/11/30 09:15:02", "isdeleted": "1"})
+    assert entry == Entry("a", datetime(2026, 11, 30, 9, 15, 2, tzinfo=UTC), True)
+    assert Entry.of({"zoneid": "", "lastupdateutc": "2026/11/30 09:15:02"}) is None
+    assert Entry.of({"zoneid": "a", "lastupdateutc": " "}) is None
 
 
-def _extractor(zone: FakeZone, batch_size: int = 2) -> ChangedRecordsExtractor:
-    return ChangedRecordsExtractor(
-        config={},
-        parameters={"record_key": "tasks", "id_field": "taskid", "id_where": "taskid"},
-        requester=zone,
-        batch_size=batch_size,  # type: ignore[arg-type]
-    )
+def test_pages_follow_time_not_page_numbers(monkeypatch):
+    monkeypatch.setattr(changes, "PAGE_SIZE", 3)
+    log = FakeLastUpdate([(f"r{i}", T0 + timedelta(seconds=i)) for i in range(7)])
+    assert sorted(set(_read_all(log))) == [f"r{i}" for i in range(7)]
+    where = [r["where"][1] for r in log.requests]
+    assert where[1] == "and|lastupdateutc|>|2026-11-30 09:00:01"  # after the newest second but one of page 1
+    assert all(r["page"] == "1" for r in log.requests)
 
 
-def test_timestamps_become_rfc3339_utc():
-    assert to_rfc3339("2024/05/13 23:14:15") == "2024-05-13T23:14:15Z"
-    assert to_rfc3339("2024-05-13 23:14:15") == "2024-05-13T23:14:15Z"
+def test_an_entry_moving_to_a_later_time_during_the_read_does_not_hide_another(monkeypatch):
+    """With page numbers, `b` moving to the end would shift `d` back onto page 1, already read."""
+    monkeypatch.setattr(changes, "PAGE_SIZE", 3)
+    log = FakeLastUpdate([(x, T0 + timedelta(seconds=i)) for i, x in enumerate("abcdef")])
+
+    def b_changes_again(request_number: int) -> None:
+        if request_number == 2:
+            log.entries = [e for e in log.entries if e[0] != "b"] + [("b", T0 + timedelta(minutes=5))]
+
+    log.on_request = b_changes_again
+    assert set(_read_all(log)) == set("abcdef")
 
 
-def test_latest_change_per_id_wins_whatever_the_order():
-    changes = latest_changes(
-        [
-            {"zoneid": "a", "lastupdateutc": "2024/01/02 00:00:00", "isdeleted": 0},
-            {"zoneid": "a", "lastupdateutc": "2024/01/01 00:00:00", "isdeleted": 1},
-            {"zoneid": "b", "lastupdateutc": "2024/01/01 00:00:00", "isdeleted": "1"},
-            {"zoneid": "", "lastupdateutc": "2024/01/01 00:00:00"},
-        ]
-    )
-    assert changes["a"].deleted is False and changes["a"].at == "2024-01-02T00:00:00Z"
-    assert changes["b"].deleted is True and set(changes) == {"a", "b"}
+def test_a_full_page_within_one_second_is_paged_by_number(monkeypatch):
+    monkeypatch.setattr(changes, "PAGE_SIZE", 3)
+    same = T0 + timedelta(seconds=5)
+    log = FakeLastUpdate([(f"s{i}", same) for i in range(7)] + [("later", same + timedelta(seconds=1))])
+    assert set(_read_all(log)) == {f"s{i}" for i in range(7)} | {"later"}
+    assert len(log.requests) < 10
 
 
-def test_changed_ids_are_fetched_in_batches_and_deletions_become_tombstones():
-    zone = FakeZone({"a", "b", "c"})
-    log = _log(
-        ("a", "2024/01/01 10:00:00", 0),
-        ("b", "2024/01/01 10:00:00", 0),
-        ("c", "2024/01/01 10:00:01", 0),
-        ("gone", "2024/01/01 11:00:00", 1),
-    )
-    records = list(_extractor(zone).extract_records(log))
-    assert zone.calls == [["a", "b"], ["c"]]
-    assert [r["taskid"] for r in records] == ["a", "b", "c", "gone"]
-    assert records[-1] == {"taskid": "gone", "_ab_cdc_deleted_at": "2024-01-01T11:00:00Z"}
-    assert all("_ab_cdc_deleted_at" not in r for r in records[:3])
+def test_out_of_order_pages_fall_back_to_page_numbers(monkeypatch, caplog):
+    monkeypatch.setattr(changes, "PAGE_SIZE", 3)
+    log = FakeLastUpdate([(f"r{i}", T0 + timedelta(seconds=(7 - i))) for i in range(7)], ordered=False)
+    assert sorted(set(_read_all(log))) == [f"r{i}" for i in range(7)]
+    assert "out of order" in caplog.text
 
 
-def test_no_change_no_call():
-    zone = FakeZone(set())
-    assert list(_extractor(zone).extract_records(_log())) == []
-    assert zone.calls == []
-
-
-def test_a_batch_too_large_is_split_until_it_fits():
-    zone = FakeZone({"a", "b", "c", "d"}, too_large_above=1)
-    log = _log(*[(i, "2024/01/01 10:00:00", 0) for i in "abcd"])
-    records = list(_extractor(zone, batch_size=4).extract_records(log))
-    assert sorted(r["taskid"] for r in records) == ["a", "b", "c", "d"]
-    assert zone.calls[0] == ["a", "b", "c", "d"] and ["a"] in zone.calls
-
-
-def test_an_error_envelope_in_the_log_is_no_change():
-    zone = FakeZone({"a"})
-    error = _response({"status": "6", "statusmessage": "Exceeded Rate Limit - Requests per Minute"})
-    assert list(_extractor(zone).extract_records(error)) == []
+def test_probe_asks_for_one_entry():
+    log = FakeLastUpdate([("a", T0)])
+    assert [e.record_id for e in ChangeLog(log).probe("tasks")] == ["a"]  # type: ignore[arg-type]
+    assert log.requests[0]["pageSize"] == "1" and log.requests[0]["where"] == ["and|zonename|=|tasks"]

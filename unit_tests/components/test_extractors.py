@@ -5,7 +5,8 @@ import json
 import pytest
 import requests
 
-from source_aroflo.components.extractors import ZoneRecordExtractor, zone_records
+from source_aroflo.components.envelope import Envelope
+from source_aroflo.components.extractors import ZoneRecordExtractor
 
 
 def _response(body) -> requests.Response:
@@ -67,7 +68,9 @@ def test_error_envelopes_never_become_records(status):
 def test_numeric_zero_status_and_missing_status_are_success():
     assert _extract({"status": 0, "zoneresponse": {"materials": [{"lineid": "a"}]}}) == [{"lineid": "a"}]
     # The vendor's Quotes samples omit status/statusmessage (a trimmed sample): still data.
-    assert zone_records({"zoneresponse": {"quotes": [{"quoteid": "q"}]}}, "quotes") == [{"quoteid": "q"}]
+    assert Envelope.of({"zoneresponse": {"quotes": [{"quoteid": "q"}]}}).records("quotes") == [
+        {"quoteid": "q"}
+    ]
 
 
 def test_non_json_and_non_object_bodies_yield_nothing():

@@ -1,65 +1,136 @@
+"""What the paginator asks for next: AroFlo's true last page, smaller pages, narrower windows, status 9."""
+
 from __future__ import annotations
 
 import json
+from typing import Any
+from unittest.mock import MagicMock
 
+import pytest
 import requests
+from airbyte_cdk.sources.streams.http.request_window_split_exception import (
+    RequestWindowSplitRequiredException,
+)
+from airbyte_cdk.sources.types import StreamSlice
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_aroflo.components.paginators import AroFloPageNumber
+from source_aroflo.components.paginators import AroFloPaginator, Ask
 
 
-def _page(n: int, maxpageresults="500"):
+def _response(status: str = "0", rows: int = 0, page_size: Any = 500, message: str = "Login OK"):
     response = requests.Response()
     response.status_code = 200
-    zone_response = {
-        "tasks": [{"taskid": str(i)} for i in range(n)],
-        "currentpageresults": n,
-        "pagenumber": "1",
-    }
-    if maxpageresults is not None:
-        zone_response["maxpageresults"] = maxpageresults
-    response._content = json.dumps({"status": "0", "zoneresponse": zone_response}).encode()
+    body: dict[str, Any] = {"status": status, "statusmessage": message}
+    if status == "0":
+        body["zoneresponse"] = {
+            "tasks": [{"taskid": str(i)} for i in range(rows)],
+            "currentpageresults": rows,
+            "maxpageresults": page_size,
+        }
+    response._content = json.dumps(body).encode()
     return response
 
 
-def _strategy(page_size="{{ config.get('page_size') or 500 }}", **config):
-    return AroFloPageNumber(config=config, parameters={}, page_size=page_size)
+def _slice(**extra: Any) -> StreamSlice:
+    cursor = {
+        "zone": "tasks",
+        "where": ["and|datetimerequested|>|1900-01-01 00:00:00"],
+        "page": 1,
+        "page_size": 500,
+    }
+    return StreamSlice(partition={"read": "full"}, cursor_slice={**cursor, **extra})
 
 
-def test_first_request_asks_for_page_one():
-    assert _strategy().initial_token == 1
+def _paginator(sync: Any = None) -> AroFloPaginator:
+    return AroFloPaginator(config={}, parameters={"name": "tasks"}, page_size="{{ 500 }}", sync=sync)
 
 
-def test_a_full_page_is_not_the_end():
-    strategy = _strategy()
-    assert strategy.next_page_token(_page(500), 500, None, 1) == 2
-    assert strategy.next_page_token(_page(0), 0, None, 2) is None  # the empty page after an exact multiple
+def test_the_first_request_is_the_slice_and_the_next_one_the_next_page():
+    paginator = _paginator()
+    assert paginator.initial_token is None
+    token = paginator.next_page_token(_response(rows=500), 500, None, None, stream_slice=_slice())
+    assert token == {"page": 2, "page_size": 500, "where": ["and|datetimerequested|>|1900-01-01 00:00:00"]}
+    token = paginator.next_page_token(_response(rows=500), 500, None, token, stream_slice=_slice())
+    assert token["page"] == 3
 
 
-def test_a_short_page_is_the_end():
-    assert _strategy().next_page_token(_page(499), 499, None, 3) is None
-
-
-def test_server_cap_below_the_requested_size_does_not_end_early():
-    # Asked for 500, the server applied 200 and says so in maxpageresults (a number here).
-    assert _strategy().next_page_token(_page(200, maxpageresults=200), 200, None, 1) == 2
-    assert _strategy().next_page_token(_page(150, maxpageresults="200"), 150, None, 2) is None
-
-
-def test_missing_maxpageresults_falls_back_to_the_requested_size():
-    assert _strategy(page_size=100).next_page_token(_page(100, maxpageresults=None), 100, None, 1) == 2
-    assert _strategy(page_size=100).next_page_token(_page(99, maxpageresults=None), 99, None, 1) is None
-
-
-def test_configured_page_size_is_used():
-    strategy = _strategy(page_size=250)
-    assert strategy.get_page_size() == 250
-    assert _strategy(page_size=7).get_page_size() == 7
-    assert _strategy(page_size_config=None).get_page_size() == 500
-
-
-def test_reduced_page_size_counts_as_full_page():
-    # After a REDUCE_PAGE_SIZE to 250, a page of 250 is full even though 500 is configured.
-    assert (
-        _strategy().next_page_token(_page(250, maxpageresults="250"), 250, None, 4, page_size_override=250)
-        == 5
+@pytest.mark.parametrize(
+    "rows,applied,more",
+    [
+        (499, 500, False),  # a short page is the last one
+        (0, 500, False),  # an empty page too
+        (500, 500, True),  # an exactly full page is followed by one more request
+        (100, "100", True),  # AroFlo capped the page at 100 (a string here): still not the end
+        (99, 100, False),
+    ],
+)
+def test_the_true_last_page(rows, applied, more):
+    token = _paginator().next_page_token(
+        _response(rows=rows, page_size=applied), rows, None, None, stream_slice=_slice()
     )
+    assert (token is not None) == more
+
+
+@pytest.mark.parametrize("status", ["8", "888888"])
+def test_too_large_or_too_slow_asks_for_the_same_record_with_half_the_page(status):
+    paginator = _paginator()
+    token = paginator.next_page_token(
+        _response(status), 0, None, {"page": 3, "page_size": 500, "where": []}, stream_slice=_slice()
+    )
+    assert token == {"page": 5, "page_size": 250, "where": []}  # record 1,000 is the first of both pages
+
+
+def test_at_the_smallest_page_a_splittable_read_asks_for_narrower_windows():
+    token = {"page": 7, "page_size": 10, "where": ["w"]}
+    with pytest.raises(RequestWindowSplitRequiredException):
+        _paginator().next_page_token(
+            _response("888888"), 0, None, token, stream_slice=_slice(splittable=True)
+        )
+    with pytest.raises(AirbyteTracedException, match="no documented date field"):
+        _paginator().next_page_token(
+            _response("888888"), 0, None, token, stream_slice=_slice(splittable=False)
+        )
+
+
+def test_a_rejected_optional_clause_is_dropped_and_the_same_page_asked_again():
+    sync = MagicMock()
+    sync.drop_optional_where.return_value = True
+    stream_slice = _slice(optional_where=True, where=["and|(|orgid|=|x", "or|orgid|!=|x|)"])
+    token = _paginator(sync).next_page_token(
+        _response("9", message="Invalid WHERE Clause"), 0, None, None, stream_slice=stream_slice
+    )
+    assert token == {"page": 1, "page_size": 500, "where": []}
+    sync.drop_optional_where.assert_called_once()
+
+
+def test_a_rejected_required_clause_is_a_clear_error():
+    with pytest.raises(AirbyteTracedException) as raised:
+        _paginator().next_page_token(
+            _response("9", message="Invalid WHERE Clause"), 0, None, None, stream_slice=_slice()
+        )
+    assert "tasks" in raised.value.message and "datetimerequested" in raised.value.message
+
+
+def test_a_default_filter_on_a_read_without_where_is_an_error_not_30_days_of_data():
+    message = "Login OK. No WHERE clause found, default filter applied"
+    with pytest.raises(AirbyteTracedException, match="default filter"):
+        _paginator().next_page_token(
+            _response(rows=3, message=message), 3, None, None, stream_slice=_slice(where=[])
+        )
+
+
+def test_every_page_is_reported_to_the_cursor_before_the_next_is_asked_for():
+    sync = MagicMock()
+    stream_slice = _slice()
+    _paginator(sync).next_page_token(
+        _response(rows=500), 500, "last", {"page": 4, "page_size": 500}, stream_slice=stream_slice
+    )
+    sync.page_read.assert_called_once_with(stream_slice, 4, 500, "last")
+
+
+def test_smaller_keeps_the_first_record_of_the_page():
+    ask = Ask(page=4, page_size=125, where=None).smaller()
+    assert ask == Ask(
+        page=7, page_size=62
+    )  # record 375 falls on page 7 of 62 (starting at 372): none skipped
+    assert Ask(page=2, page_size=10).smaller().page_size == 10

@@ -1,0 +1,41 @@
+"""The change-log position each record is current as of: the stream's cursor, `_ab_cdc_updated_at`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import InitVar, dataclass, field
+from typing import Any
+
+from airbyte_cdk.sources.declarative.transformations import RecordTransformation
+from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+
+from source_aroflo.components.sync_state import CURSOR_FIELD
+
+
+@dataclass
+class StampChangePosition(RecordTransformation):
+    """A fetched record gets the time of its change-log entry; every other read, the time it started.
+
+    Slice `{"changes": {"a": "2026-11-30T09:15:02Z"}}`: `{"taskid": "a"}` -> `{..., "_ab_cdc_updated_at":
+    "2026-11-30T09:15:02Z"}`. Slice `{"as_of": "2026-11-30T09:00:00Z"}`: every record gets that time.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+    _id_field: str = field(init=False, default="")
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self._id_field = str(parameters.get("id") or "")
+
+    def transform(
+        self,
+        record: dict[str, Any],
+        config: Config | None = None,
+        stream_state: StreamState | None = None,
+        stream_slice: StreamSlice | None = None,
+    ) -> None:
+        if stream_slice is None:
+            return
+        changes = stream_slice.get("changes")
+        at = changes.get(str(record.get(self._id_field))) if changes else None
+        record[CURSOR_FIELD] = at or stream_slice.get("as_of")

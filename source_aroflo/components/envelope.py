@@ -1,0 +1,100 @@
+"""AroFlo's response envelope, read in one place (docs/aroflo.md#responses).
+
+Every answer is HTTP 200 with a JSON body `{"status": "0", "statusmessage": "...", "zoneresponse": {...}}`;
+errors are a non-zero `status` in that body. A page of records sits under the zone's record key, with
+`currentpageresults` (rows on this page), `maxpageresults` (the page size applied) and `pagenumber`, whose
+types drift between numbers and strings.
+
+>>> page = Envelope.of({"status": "0", "zoneresponse": {"tasks": [{"taskid": "a"}], "currentpageresults": 1,
+...                                                          "maxpageresults": "500", "pagenumber": "1"}})
+>>> page.ok, page.records("tasks"), page.rows, page.page_size
+(True, [{'taskid': 'a'}], 1, 500)
+>>> Envelope.of({"status": 9, "statusmessage": "Invalid WHERE Clause"}).status
+'9'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+OK = "0"
+INVALID_WHERE = "9"
+DAILY_LIMIT = "7"
+TOO_LARGE = "8"
+TOO_SLOW = "888888"
+DEFAULT_FILTER_APPLIED = "default filter applied"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    status: str
+    message: str
+    zone_response: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, body: Any) -> Envelope:
+        """The envelope of a parsed body; anything that is not an AroFlo envelope reads as status ""."""
+        if not isinstance(body, Mapping):
+            return cls("", "")
+        zone_response = body.get("zoneresponse")
+        return cls(
+            # AroFlo's Quotes examples carry no status at all (a trimmed sample): their records are data.
+            str(body.get("status", OK)).strip(),
+            str(body.get("statusmessage") or "").strip(),
+            zone_response if isinstance(zone_response, Mapping) else {},
+        )
+
+    @classmethod
+    def read(cls, response: requests.Response | None) -> Envelope:
+        """The envelope of an HTTP response (cached on it: the extractor, paginator and budget all ask)."""
+        if response is None:
+            return cls("", "")
+        cached = getattr(response, "_aroflo_envelope", None)
+        if cached is None:
+            try:
+                cached = cls.of(response.json())
+            except ValueError:
+                cached = cls("", "")
+            response._aroflo_envelope = cached  # type: ignore[attr-defined]
+        return cached
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+    @property
+    def default_filter_applied(self) -> bool:
+        """AroFlo says so when a request without WHERE got the zone's 30-day default filter."""
+        return self.ok and DEFAULT_FILTER_APPLIED in self.message.lower()
+
+    def records(self, record_key: str) -> list[MutableMapping[str, Any]]:
+        """The records of a successful page; an error envelope is never data. A lone object is one record."""
+        if not self.ok:
+            return []
+        records = self.zone_response.get(record_key)
+        if isinstance(records, Mapping):
+            records = [records]
+        if not isinstance(records, list):
+            return []
+        return [dict(record) for record in records if isinstance(record, Mapping)]
+
+    @property
+    def rows(self) -> int | None:
+        """`currentpageresults`: rows on this page as AroFlo counted them."""
+        return _as_int(self.zone_response.get("currentpageresults"))
+
+    @property
+    def page_size(self) -> int | None:
+        """`maxpageresults`: the page size AroFlo applied (a number in some answers, a string in others)."""
+        return _as_int(self.zone_response.get("maxpageresults"))
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None

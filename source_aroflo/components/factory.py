@@ -1,0 +1,134 @@
+"""The CDK's component factory, plus what AroFlo's zone streams need from it (docs/architecture.md).
+
+* Every zone stream's cursor is a `sync.ZoneSync` (the CDK's cursors keep a single date; see sync.py). The
+  manifest marks those streams with `incremental_sync.$parameters.aroflo_sync`; everything else (the
+  LastUpdate stream) keeps the CDK's own cursor.
+* Components that declare a `sync` field get their stream's `ZoneSync`, and those that declare a `budget`
+  field the account's `DailyBudget`, the way the CDK itself hands an `api_budget` to the components that ask
+  for one: collaborators are passed in, none is found in a global.
+* The AroFlo paginator asks for narrower windows itself (`RequestWindowSplitRequiredException`), so the
+  requester's error handler is marked as using that action and the CDK does not warn that nothing will.
+
+`SourceAroflo` adopts the factory the CDK builds (the CDK offers no way to pass one in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, get_type_hints
+
+from airbyte_cdk.models import SyncMode
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    DeclarativeStream as DeclarativeStreamModel,
+)
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    DefaultErrorHandler as DefaultErrorHandlerModel,
+)
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    HttpRequester as HttpRequesterModel,
+)
+from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
+from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
+from airbyte_cdk.sources.types import Config
+
+from source_aroflo.components.budget import DailyBudget
+from source_aroflo.components.changes import ChangeLog
+from source_aroflo.components.joins import chosen_joins
+from source_aroflo.components.plan import ZonePlan
+from source_aroflo.components.sync import SyncSettings, ZoneSync
+
+SYNC_MARKER = "aroflo_sync"
+PAGINATOR_SPLITS = "windows_split_by_paginator"
+
+
+class AroFloComponentFactory(ModelToComponentFactory):
+    _budget: DailyBudget
+    _building: ZoneSync | None
+
+    @classmethod
+    def adopt(cls, factory: ModelToComponentFactory, config: Config) -> AroFloComponentFactory:
+        """Take over the factory the CDK built for the source (its state manager, catalog and queue)."""
+        factory.__class__ = cls
+        assert isinstance(factory, AroFloComponentFactory)
+        factory._init_mappings()  # the constructor table holds bound methods: rebind them to the overrides
+        factory._budget = DailyBudget(reserve=int(config.get("daily_call_reserve") or 0))
+        factory._building = None
+        return factory
+
+    @property
+    def budget(self) -> DailyBudget:
+        return self._budget
+
+    # ---- zone streams get the AroFlo sync cursor -----------------------------------------------------------
+    def create_default_stream(
+        self, model: DeclarativeStreamModel, config: Config, is_parent: bool = False, **kwargs: Any
+    ) -> Any:
+        try:
+            return super().create_default_stream(model, config, is_parent, **kwargs)
+        finally:
+            self._building = None
+
+    def _build_concurrent_cursor(
+        self, model: DeclarativeStreamModel, stream_slicer: Any, config: Config
+    ) -> Cursor:
+        sync = (model.incremental_sync.parameters or {}).get(SYNC_MARKER) if model.incremental_sync else None
+        if not sync:
+            return super()._build_concurrent_cursor(model, stream_slicer, config)
+        name = model.name or ""
+        parameters: Mapping[str, Any] = {**(model.parameters or {}), "name": name}
+        plan = ZonePlan.from_parameters(parameters)
+        change_log = ChangeLog(
+            self.create_component(
+                HttpRequesterModel, sync["change_log_requester"], config, name=f"{name} (LastUpdate)"
+            )
+        )
+        self._building = ZoneSync(
+            plan=plan,
+            settings=self._settings(name, plan, config),
+            stream_state=self._connector_state_manager.get_stream_state(name, None),
+            change_log=change_log,
+            budget=self._budget,
+            message_repository=self._message_repository,
+            state_manager=self._connector_state_manager,
+        )
+        return self._building
+
+    def _settings(self, name: str, plan: ZonePlan, config: Config) -> SyncSettings:
+        configured = self._stream_name_to_configured_stream.get(name)
+        return SyncSettings(
+            start_date=config.get("start_date") or None,
+            page_size=int(config.get("page_size") or 500),
+            reference_interval=timedelta(hours=float(config.get("reference_reread_hours", 24))),
+            fallback_interval=timedelta(hours=float(config.get("fallback_reread_hours", 0))),
+            single_fetch_limit=int(config.get("single_fetch_limit", 500)),
+            joins=tuple(chosen_joins(config, name, list(plan.default_joins))),
+            incremental=configured is None or configured.sync_mode == SyncMode.incremental,
+            first_reads_unfinished=self._first_reads_unfinished(name),
+        )
+
+    def _first_reads_unfinished(self, name: str) -> bool:
+        """Does another selected incremental stream still have its first full read ahead or unfinished?"""
+        for other, configured in self._stream_name_to_configured_stream.items():
+            if other == name or configured.sync_mode != SyncMode.incremental or other == "last_update":
+                continue
+            state = self._connector_state_manager.get_stream_state(other, None)
+            if not state or state.get("full_read"):
+                return True
+        return False
+
+    # ---- collaborators for the components that ask ---------------------------------------------------------
+    def create_custom_component(self, model: Any, config: Config, **kwargs: Any) -> Any:
+        fields = get_type_hints(self._get_class_from_fully_qualified_class_name(model.class_name))
+        if "sync" in fields:
+            kwargs.setdefault("sync", self._building)
+        if "budget" in fields:
+            kwargs.setdefault("budget", self._budget)
+        return super().create_custom_component(model, config, **kwargs)
+
+    def _uses_split_request_window_action(self, error_handler: Any) -> bool:
+        if isinstance(error_handler, DefaultErrorHandlerModel) and (error_handler.parameters or {}).get(
+            PAGINATOR_SPLITS
+        ):
+            return True
+        return super()._uses_split_request_window_action(error_handler)
