@@ -69,7 +69,7 @@ def test_spec_declares_the_configuration():
         "orgEncoded",
         "API Secret Key",
     ]
-    assert properties["page_size"]["minimum"] == 1 and properties["page_size"]["maximum"] == 500
+    assert properties["page_size"]["minimum"] == 10 and properties["page_size"]["maximum"] == 500
     assert properties["page_size"]["default"] == 500
     assert properties["base_url"]["default"] == "https://api.aroflo.com/"
     assert {"host_ip", "start_date"} <= set(properties)

@@ -17,7 +17,7 @@ BY_STREAM = {z.stream: z for z in ZONES.values()}
 
 
 def stream_parameters() -> dict[str, dict[str, Any]]:
-    return {s["name"]: s["$parameters"] for s in MANIFEST["streams"]}
+    return {s["$parameters"]["name"]: s["$parameters"] for s in MANIFEST["streams"]}
 
 
 def test_every_zone_with_joins_offers_them_in_the_config():
