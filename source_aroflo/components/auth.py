@@ -18,10 +18,40 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import requests
 from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
 from airbyte_cdk.sources.types import Config
+from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
+from requests.structures import CaseInsensitiveDict
 
 from source_aroflo.components.budget import DailyBudget
 
 ACCEPT = "text/json"
+HIDDEN_HEADERS = frozenset({"authentication", "authorization"})
+_registered: set[str] = set()
+
+
+def register_secrets(*values: str) -> None:
+    """Every form of a credential the connector sends or derives is masked in every log line (the CDK masks
+    only the config values it was given, not their URL-encoded forms)."""
+    for value in values:
+        if value and value not in _registered:
+            _registered.add(value)
+            add_to_secrets(value)
+
+
+class MaskedHeaders(CaseInsensitiveDict):
+    """Request headers whose text form hides the credentials and the signature (the CDK's `--debug` log prints
+    every request's headers); they are sent unchanged.
+
+    >>> str(MaskedHeaders({"Accept": "text/json", "Authentication": "HMAC 9f86d0"}))
+    "{'Accept': 'text/json', 'Authentication': '****'}"
+    """
+
+    def __repr__(self) -> str:
+        return str({key: "****" if key.lower() in HIDDEN_HEADERS else value for key, value in self.items()})
+
+    __str__ = __repr__
+
+    def copy(self) -> MaskedHeaders:
+        return MaskedHeaders(self.items())
 
 
 def encode_component(value: str) -> str:
@@ -86,6 +116,10 @@ class AroFloHmacAuthenticator(DeclarativeAuthenticator):
             str(self.config["org_encoded"]).strip(),
         )
         self._host_ip = str(self.config.get("host_ip") or "").strip() or None
+        credentials = [str(self.config[key]).strip() for key in ("u_encoded", "p_encoded", "org_encoded")]
+        register_secrets(
+            self._secret, self._authorization, *credentials, *(encode_component(c) for c in credentials)
+        )
 
     @property
     def auth_header(self) -> str:
@@ -120,5 +154,6 @@ class AroFloHmacAuthenticator(DeclarativeAuthenticator):
         }
         if self._host_ip:
             headers["HostIP"] = self._host_ip
+        request.headers = MaskedHeaders(request.headers)
         request.headers.update(headers)
         return request

@@ -6,6 +6,7 @@
 * Components that declare a `sync` field get their stream's `ZoneSync`, and those that declare a `budget`
   field the account's `DailyBudget`, the way the CDK itself hands an `api_budget` to the components that ask
   for one: collaborators are passed in, none is found in a global.
+* Every requester gets the config's timeout (the manifest's timeouts are numbers, not templates).
 * The AroFlo paginator asks for narrower windows itself (`RequestWindowSplitRequiredException`), so the
   requester's error handler is marked as using that action and the CDK does not warn that nothing will.
 
@@ -39,6 +40,8 @@ from source_aroflo.components.plan import ZonePlan
 from source_aroflo.components.sync import SyncSettings, ZoneSync
 
 SYNC_MARKER = "aroflo_sync"
+DEFAULT_TIMEOUT = 120.0
+CONNECT_TIMEOUT = 30.0
 PAGINATOR_SPLITS = "windows_split_by_paginator"
 
 
@@ -116,6 +119,17 @@ class AroFloComponentFactory(ModelToComponentFactory):
             if not state or state.get("full_read"):
                 return True
         return False
+
+    # ---- every request has a timeout ----------------------------------------------------------------------
+    def create_http_requester(
+        self, model: HttpRequesterModel, config: Config, *args: Any, **kwargs: Any
+    ) -> Any:
+        """AroFlo ends a query after 60 s, so an answer that has not started by the configured timeout (120 s
+        by default) never will: the request is retried like a dropped connection, re-signed."""
+        timeout = float(config.get("request_timeout_seconds") or DEFAULT_TIMEOUT)
+        model.connect_timeout_in_seconds = min(timeout, CONNECT_TIMEOUT)
+        model.read_timeout_in_seconds = timeout
+        return super().create_http_requester(model, config, *args, **kwargs)
 
     # ---- collaborators for the components that ask ---------------------------------------------------------
     def create_custom_component(self, model: Any, config: Config, **kwargs: Any) -> Any:
