@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aroflo_sandbox.zones import parse_api_datetime, zone_for_param
+from aroflo_sandbox.values import parse_api_datetime
+from aroflo_sandbox.zones import zone_for_param
 from integration_tests.conftest import SandboxClient, read
 
 
