@@ -91,7 +91,7 @@ class Step:
     # A child zone's history starts a day after its parent zone's first record, so every child can
     # reference a parent created before it.
     parent: str | None = None
-    import_burst: bool = False  # one burst of records on the day after set-up (a bulk import)
+    import_burst: bool = False  # a burst of records the day after set-up (a bulk import; zones over 100)
     founders: int = 0  # the first few records exist from set-up day
 
 
@@ -148,7 +148,7 @@ def populate(b: Builder) -> None:
         zone = ZONES[key]
         n = _size(key, b.scale)
         if step.reference:
-            created = sorted(reference_time(b, i) for i in range(n))
+            created = sorted(_reference_time(b, i) for i in range(n))
         else:
             parent = b.recs[step.parent] if step.parent else []
             lo = max(b.start, parent[0].created_utc + timedelta(days=1)) if parent else b.start
@@ -173,7 +173,7 @@ def _size(key: str, scale: float) -> int:
     return max(1, round(BASE_SIZES[key] * scale))
 
 
-def reference_time(b: Builder, i: int) -> datetime:
+def _reference_time(b: Builder, i: int) -> datetime:
     # Reference data is entered at set-up, a few items later on.
     if i < 3 or b.rng.random() < 0.6:
         return b.setup + timedelta(hours=2, seconds=i)
