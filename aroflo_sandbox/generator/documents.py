@@ -1,8 +1,4 @@
-"""DocumentsAndPhotos, the MessageBoard and MessageTemplates.
-
-Each ``new_<record>(b, t)`` builds one record created at ``t`` (naive UTC) from the builder's state,
-exactly as AroFlo returns it, and links it to the records it references (all created before ``t``).
-"""
+"""DocumentsAndPhotos, the MessageBoard and MessageTemplates."""
 
 from __future__ import annotations
 

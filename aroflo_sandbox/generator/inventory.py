@@ -1,8 +1,4 @@
-"""Inventory items, their stock levels (InventoryStockLevels) and InventoryLists.
-
-Each ``new_<record>(b, t)`` builds one record created at ``t`` (naive UTC) from the builder's state,
-exactly as AroFlo returns it, and links it to the records it references (all created before ``t``).
-"""
+"""Inventory items, their stock levels (InventoryStockLevels) and InventoryLists."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""Invoices (with their lines) and the Payments made against them.
-
-Each ``new_<record>(b, t)`` builds one record created at ``t`` (naive UTC) from the builder's state,
-exactly as AroFlo returns it, and links it to the records it references (all created before ``t``).
-"""
+"""Invoices (with their lines) and the Payments made against them."""
 
 from __future__ import annotations
 
@@ -10,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aroflo_sandbox.generator.builder import Builder
-from aroflo_sandbox.generator.shapes import task_summary
+from aroflo_sandbox.generator.shapes import address_lines, task_summary
 from aroflo_sandbox.records import StoredRecord
 from aroflo_sandbox.values import D_BLANK, DT_BLANK, fmt_date, fmt_datetime, money2, money4, to_local
 
@@ -89,13 +85,7 @@ def new_invoice(b: Builder, t: datetime) -> StoredRecord:
         "custon": td["custon"],
         "client": {"orgid": td["client"]["clientid"], "orgname": td["client"]["clientname"]},
         "org": dict(td["org"]),
-        "address": {
-            "address1": p["addressline1"],
-            "address2": "",
-            "suburb": p["suburb"],
-            "state": p["state"],
-            "postcode": p["postcode"],
-        },
+        "address": address_lines(p),
         "link": {
             "orgid": td["client"]["clientid"],
             "orgname": td["client"]["clientname"],

@@ -1,8 +1,4 @@
-"""Assets at client sites, Timesheets and Schedules: the field work of the business.
-
-Each ``new_<record>(b, t)`` builds one record created at ``t`` (naive UTC) from the builder's state,
-exactly as AroFlo returns it, and links it to the records it references (all created before ``t``).
-"""
+"""Assets at client sites, Timesheets and Schedules: the field work of the business."""
 
 from __future__ import annotations
 

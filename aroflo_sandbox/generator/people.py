@@ -1,8 +1,4 @@
-"""Users, Clients, Suppliers, Locations, Contacts and ClientNotes: who the business works with and where.
-
-Each ``new_<record>(b, t)`` builds one record created at ``t`` (naive UTC) from the builder's state,
-exactly as AroFlo returns it, and links it to the records it references (all created before ``t``).
-"""
+"""Users, Clients, Suppliers, Locations, Contacts and ClientNotes: who the business works with and where."""
 
 from __future__ import annotations
 

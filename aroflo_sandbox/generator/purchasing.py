@@ -1,8 +1,4 @@
-"""PurchaseOrders, WorkOrders with their WorkOrderLineItems, and Bills with their BillLineItems.
-
-Each ``new_<record>(b, t)`` builds one record created at ``t`` (naive UTC) from the builder's state,
-exactly as AroFlo returns it, and links it to the records it references (all created before ``t``).
-"""
+"""PurchaseOrders, WorkOrders with their WorkOrderLineItems, and Bills with their BillLineItems."""
 
 from __future__ import annotations
 
@@ -10,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aroflo_sandbox.generator.builder import Builder
-from aroflo_sandbox.generator.shapes import attach, org_ref, task_summary, user_ref, without
+from aroflo_sandbox.generator.shapes import address_lines, attach, org_ref, task_summary, user_ref, without
 from aroflo_sandbox.records import StoredRecord
 from aroflo_sandbox.values import D_BLANK, DT_BLANK, fmt_date, fmt_datetime, money2, money4, to_local
 
@@ -89,14 +85,7 @@ def new_purchaseorder(b: Builder, t: datetime) -> StoredRecord:
         "deliveryinstructions": rng.choice(("", "", "Leave at rear dock", "Call on arrival")),
         "isTaxInclusive": "true" if rng.random() < 0.1 else "false",
         "purchaseorderid": b.long_id(),
-        "address": _address5(
-            {
-                "street": bu.data["address"]["addressline1"],
-                "suburb": bu.data["address"]["suburb"],
-                "state": bu.data["address"]["state"],
-                "postcode": bu.data["address"]["postcode"],
-            }
-        ),
+        "address": address_lines(bu.data["address"]),
         "acceptancestatus": "",
     }
     joins: dict[str, Any] = {
@@ -323,13 +312,3 @@ def new_billline(b: Builder, t: datetime) -> StoredRecord:
     tax = sum(float(ln["taxamount"]) for ln in lines)
     bill.data.update(totalex=money2(ex), totalgst=money2(tax), totalinc=money2(ex + tax))
     return rec
-
-
-def _address5(p: dict[str, str]) -> dict[str, str]:
-    return {
-        "address1": p["street"],
-        "address2": "",
-        "suburb": p["suburb"],
-        "state": p["state"],
-        "postcode": p["postcode"],
-    }

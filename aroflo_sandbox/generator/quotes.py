@@ -1,8 +1,4 @@
-"""Quotes and their QuoteLineItems.
-
-Each ``new_<record>(b, t)`` builds one record created at ``t`` (naive UTC) from the builder's state,
-exactly as AroFlo returns it, and links it to the records it references (all created before ``t``).
-"""
+"""Quotes and their QuoteLineItems."""
 
 from __future__ import annotations
 
@@ -10,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aroflo_sandbox.generator.builder import Builder
-from aroflo_sandbox.generator.shapes import as_html, attach, task_summary, user_ref, without
+from aroflo_sandbox.generator.shapes import address_lines, as_html, attach, task_summary, user_ref, without
 from aroflo_sandbox.records import StoredRecord
 from aroflo_sandbox.values import D_BLANK, DT_BLANK, fmt_date, fmt_datetime, money2, money4, to_local
 
@@ -74,13 +70,7 @@ def new_quote(b: Builder, t: datetime) -> StoredRecord:
         "client": client,
         "org": dict(td["org"]),
         "task": task_summary(task, "clientid"),
-        "address": {
-            "address1": p["addressline1"],
-            "address2": "",
-            "suburb": p["suburb"],
-            "state": p["state"],
-            "postcode": p["postcode"],
-        },
+        "address": address_lines(p),
         "contactname": td["contactname"],
         "contactphone": td["contactphone"],
         "estimator": user_ref(est) if rng.random() < 0.7 else {},

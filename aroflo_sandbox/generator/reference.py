@@ -1,9 +1,6 @@
 """The small lists an account sets up once, each from a fixed list of names: BusinessUnits,
 PermissionGroups, UserPosition, TransactionTerms, Priorities, TaskTypes, Substatus, TrackingCentres,
 InventoryCategories, CustomHolders and AssetCategories.
-
-Each ``new_<record>(b, t)`` builds one record created at ``t`` (naive UTC) from the builder's state,
-exactly as AroFlo returns it, and links it to the records it references (all created before ``t``).
 """
 
 from __future__ import annotations

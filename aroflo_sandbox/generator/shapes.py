@@ -36,6 +36,19 @@ def address_object(p: dict[str, str], country: str = "AUSTRALIA", gps: bool = Tr
     return out
 
 
+def address_lines(address: dict[str, str]) -> dict[str, str]:
+    """An ``address_object`` as invoices, quotes and purchase orders show it:
+    ``{"addressline1": "12 High St", "suburb": ...}`` -> ``{"address1": "12 High St", "address2": "", ...}``
+    """
+    return {
+        "address1": address["addressline1"],
+        "address2": "",
+        "suburb": address["suburb"],
+        "state": address["state"],
+        "postcode": address["postcode"],
+    }
+
+
 def task_summary(task: StoredRecord, client_key: str = "orgid") -> dict[str, Any]:
     d = task.data
     client = {

@@ -1,7 +1,5 @@
-"""Tasks (jobs) and their lines: TaskMaterials, TaskLabours and TaskExpenses, which add to the task's totals.
-
-Each ``new_<record>(b, t)`` builds one record created at ``t`` (naive UTC) from the builder's state,
-exactly as AroFlo returns it, and links it to the records it references (all created before ``t``).
+"""Tasks (jobs) and their lines: TaskMaterials, TaskLabours and TaskExpenses, which add up to the
+task's totals.
 """
 
 from __future__ import annotations
