@@ -11,9 +11,8 @@ import math
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-MELBOURNE = ZoneInfo("Australia/Melbourne")
+from aroflo_sandbox.values import MELBOURNE
 
 
 @dataclass

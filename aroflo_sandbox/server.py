@@ -1,9 +1,11 @@
-"""The AroFlo sandbox: a local, seeded simulator of the classic zone API.
+"""The AroFlo sandbox's HTTP layer: a local, seeded simulator of the classic zone API.
 
-It answers exactly like AroFlo where the API notes say how (envelope, string values, record keys,
-30-day default filter, WHERE grammar, paging, joins, HMAC, limits and their headers, statuses 6, 7, 8,
-429, 888888) and exposes `/_sandbox/*` control endpoints with the ground truth and call statistics,
-so tests can compare a sync with what the account really holds.
+Every API request goes through the same steps, as at AroFlo: a fault may be injected instead of an
+answer (``faults.py``), the HMAC signature is checked (``auth.py``), the call is counted against the
+limits (``limits.py``; statuses 429, 6, 7 and their headers), the zone is looked up (status 10 if
+unknown) and the query engine (``query.py``) answers from the dataset (``dataset.py``) inside AroFlo's
+envelope. `/_sandbox/*` control routes give tests and the demo the ground truth, the call statistics and
+ways to change the account, the limits and the faults; docs/sandbox.md lists them.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from aroflo_sandbox.auth import Credentials, authenticate
-from aroflo_sandbox.dataset import Dataset, StoredRecord, generate
+from aroflo_sandbox.dataset import Dataset, generate
 from aroflo_sandbox.faults import FaultInjector, FaultPlan
 from aroflo_sandbox.limits import Limits, RateLimiter, next_melbourne_midnight
-from aroflo_sandbox.where import WhereError, parse_where
+from aroflo_sandbox.query import SIZE_LIMIT_BYTES, Answer, ZoneQuery, join_values, render, select, within_size
 from aroflo_sandbox.zones import ZONES, Zone, zone_for_param
 
 DEFAULT_CREDENTIALS = Credentials(
@@ -34,9 +36,6 @@ DEFAULT_CREDENTIALS = Credentials(
     org_encoded="JSc6TyBQLFAgCg==",
     secret_key="sandbox-api-secret-7d1f0c2e9b",
 )
-MAX_PAGE_SIZE = 500
-SIZE_LIMIT_BYTES = 3_500_000
-DEFAULT_FILTER_MESSAGE = "Login OK. No WHERE clause found, default filter applied"
 
 
 @dataclass
@@ -79,19 +78,7 @@ class SandboxState:
     def truth(self, zone: Zone, joins: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
         """The zone's live records as AroFlo would send them with these `join` values."""
         with self.lock:
-            return [render(zone, r, joins) for r in self.dataset.zones[zone.param.lower()] if not r.deleted]
-
-
-def render(zone: Zone, record: StoredRecord, joins: frozenset[str] | set[str]) -> dict[str, Any]:
-    """A record as sent: joinable keys stay placeholders (`[]`, `{}`) unless their join was asked for."""
-    data = dict(record.data)
-    for join in joins:
-        key = zone.joins.get(join)
-        # `join=project` also fills `stage` (§3.4): extra keys a join brings along.
-        for filled in (key, *zone.join_extras.get(join, ())) if key else ():
-            if filled in record.joins:
-                data[filled] = record.joins[filled]
-    return data
+            return [render(zone, r, joins) for r in self.dataset.live(zone)]
 
 
 def envelope(status: str, message: str, zone_response: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -99,19 +86,6 @@ def envelope(status: str, message: str, zone_response: dict[str, Any] | None = N
     if zone_response is not None:
         body["zoneresponse"] = zone_response
     return body
-
-
-def _lookup_for(zone: Zone, record: StoredRecord):
-    def lookup(name: str) -> tuple[str, Any]:
-        where_field = zone.where_fields[name]
-        return where_field.kind, where_field.get(record)
-
-    return lookup
-
-
-def _order_key(record: StoredRecord, field_name: str) -> str:
-    value = record.data.get(field_name)
-    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _is_single_id_read(zone: Zone, clauses: list[str]) -> bool:
@@ -247,12 +221,12 @@ class Handler(BaseHTTPRequestHandler):
                 state.stats.daily_counted[zone.param.lower()] += 1
 
         if zone is None:
-            # The vendor table leaves this code blank; the sandbox uses 10 (documented in docs/sandbox.md).
+            # The vendor table leaves this code blank; the sandbox uses 10 (see docs/sandbox.md).
             message = "No Zone Specified" if not zone_param else f"Invalid Zone Specified: {zone_param}"
             return self._answer(log, 200, envelope("10", message), verdict.headers)
 
-        status, message, body = self._query(zone, params, clauses, now)
-        self._answer(log, 200, envelope(status, message, body), verdict.headers)
+        answer = self._query(zone, params)
+        self._answer(log, 200, envelope(answer.status, answer.message, answer.zone_response), verdict.headers)
 
     def _answer(
         self, log: dict[str, Any], code: int, body: dict[str, Any], headers: dict[str, str] | None = None
@@ -264,66 +238,22 @@ class Handler(BaseHTTPRequestHandler):
             state.stats.by_status[str(body.get("status"))] += 1
         self._send_json(code, body, headers)
 
-    def _query(
-        self, zone: Zone, params: dict[str, list[str]], clauses: list[str], now: datetime
-    ) -> tuple[str, str, dict[str, Any] | None]:
+    def _query(self, zone: Zone, params: dict[str, list[str]]) -> Answer:
         state = self.server.state
-        message = "Login OK"
         try:
-            page = int((params.get("page") or ["1"])[0] or 1)
-            requested_size = int((params.get("pageSize") or [str(MAX_PAGE_SIZE)])[0] or MAX_PAGE_SIZE)
+            query = ZoneQuery.parse(params)
         except ValueError:
-            return "1", "Login Failed - Invalid Request String", None
-        page_size = max(1, min(requested_size, MAX_PAGE_SIZE))
-        page = max(1, page)
-
+            return Answer("1", "Login Failed - Invalid Request String")
         slow_limit = state.faults.plan.slow_query_page_size.get(zone.param.lower())
-        if slow_limit is not None and page_size > slow_limit:
-            return "888888", "IMSAPI request has timed out - please refine your query.", None
-
+        if slow_limit is not None and query.page_size > slow_limit:
+            return Answer("888888", "IMSAPI request has timed out - please refine your query.")
         with state.lock:
-            records = [r for r in state.dataset.zones[zone.param.lower()] if not r.deleted]
-            if clauses:
-                try:
-                    expression = parse_where(clauses)
-                    expression.check(lambda name: zone.where_fields[name].kind)  # KeyError: unknown field
-                    records = [r for r in records if expression.evaluate(_lookup_for(zone, r))]
-                except WhereError as error:
-                    # The status code for this error is not documented; the text is (§1.3).
-                    return "-1", str(error), None
-            else:
+            if not query.clauses:
                 state.stats.without_where += 1
-                if zone.default_filter is not None:
-                    dataset_now = state.dataset.now
-                    records = [r for r in records if zone.default_filter(r, dataset_now)]
-                    message = DEFAULT_FILTER_MESSAGE
-
-            for order in params.get("order", []):
-                name, _, direction = order.partition("|")
-                records = sorted(
-                    records,
-                    key=lambda r: _order_key(r, name.strip().lower()),
-                    reverse=direction.strip().lower() == "desc",
-                )
-
-            chunk = records[(page - 1) * page_size : page * page_size]
-            joins = {
-                j.strip().lower() for value in params.get("join", []) for j in value.split(",") if j.strip()
-            }
-            rendered = [render(zone, r, joins) for r in chunk]
-
-        zone_response: dict[str, Any] = {
-            zone.record_key: rendered,
-            "currentpageresults": len(rendered),
-            "maxpageresults": page_size if page % 2 else str(page_size),  # number or string, as in the wild
-            "pagenumber": str(page),
-            "queryresponsetimes": {zone.record_key: 3},
-            "generatedisplayresponsetime": 1,
-        }
-        limit = state.faults.plan.size_limit_bytes.get(zone.param.lower(), SIZE_LIMIT_BYTES)
-        if len(json.dumps(zone_response, separators=(",", ":"))) > limit:
-            return "8", "Exceeded Size Rate Limit - Please try filtering your request down", None
-        return "0", message, zone_response
+            answer = select(zone, state.dataset.live(zone), query, state.dataset.now)
+        return within_size(
+            answer, state.faults.plan.size_limit_bytes.get(zone.param.lower(), SIZE_LIMIT_BYTES)
+        )
 
     # ---- control endpoints (tests and demo only) --------------------------------------------------
     def _control(self, method: str, path: str, raw_query: str, body: bytes) -> None:
@@ -337,7 +267,7 @@ class Handler(BaseHTTPRequestHandler):
             zone = zone_for_param(params.get("zone", ""))
             if zone is None:
                 return self._send_json(404, {"error": "unknown zone"})
-            joins = frozenset(j.strip().lower() for j in params.get("join", "").split(",") if j.strip())
+            joins = join_values([params.get("join", "")])
             return self._send_json(
                 200, {"zone": zone.param, "stream": zone.stream, "records": state.truth(zone, joins)}
             )
@@ -455,7 +385,3 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def query_string_zone(url: str) -> str:
-    return (parse_qs(urlsplit(url).query).get("zone") or [""])[0]

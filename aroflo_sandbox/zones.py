@@ -19,13 +19,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from aroflo_sandbox.dataset import StoredRecord
+from aroflo_sandbox.records import StoredRecord
+from aroflo_sandbox.values import parse_api_datetime
 
-Getter = Callable[["StoredRecord"], Any]
-DefaultFilter = Callable[["StoredRecord", datetime], bool]
+Getter = Callable[[StoredRecord], Any]
+DefaultFilter = Callable[[StoredRecord, datetime], bool]
 
 
 @dataclass(frozen=True)
@@ -34,61 +34,38 @@ class WhereField:
     get: Getter  # value the server compares: str, datetime (UTC or local naive), or None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Zone:
+    """One readable zone, as its table row below states it (keywords only)::
+
+    Zone(name="Payments", param="payments", record_key="payments", stream="payments",
+         primary_key=("paymentid",), id_where="paymentid", default_filter=_by_field("datepaid"),
+         where_fields={"datepaid": _d("datepaid"), "paymentid": _text("paymentid")},
+         lastupdate_name="payments", id_reference="paymentid")
+    """
+
     name: str  # doc name, e.g. "TaskMaterials"
     param: str  # the zone= value clients send (matched case-insensitively)
     record_key: str  # key of the record array in zoneresponse
     stream: str  # Airbyte stream name
     primary_key: tuple[str, ...]
-    id_where: str | None  # WHERE name of the id field
-    default_filter: DefaultFilter | None  # applied only when a request has no WHERE at all
-    where_fields: Mapping[str, WhereField]
-    joins: Mapping[str, str]  # join value -> record key it fills
-    lastupdate_name: str | None  # zonename in the LastUpdate change log, None = not tracked
-    id_reference: str | None  # LastUpdate zoneidreference
+    id_where: str | None = None  # WHERE name of the id field
+    default_filter: DefaultFilter | None = None  # applied only when a request has no WHERE at all
+    where_fields: Mapping[str, WhereField]  # WHERE name -> how the server reads it from a stored record
+    joins: Mapping[str, str] = field(default_factory=dict)  # join value -> record key it fills
     # Extra record keys a join also fills, e.g. tasks join=project fills "project" and "stage"
     # (§3.4). The primary key of each entry is joins[value]; these are the companions.
     join_extras: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    lastupdate_name: str | None = None  # zonename in the LastUpdate change log, None = not tracked
+    id_reference: str | None = None  # LastUpdate zoneidreference
+
+    def __post_init__(self) -> None:
+        # The table is shared by every request: its mappings are read-only.
+        for name in ("where_fields", "joins", "join_extras"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
 
-# --------------------------------------------------------------------------- value parsing
-
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1
-    )
-}
-
-
-def parse_api_datetime(value: Any) -> datetime | None:
-    """Parse any date/datetime shape the API returns (§3.6); None for blanks ("" / " ").
-
-    Shapes: ``2024/01/02``, ``2024/01/02 03:04:05``, ``2018-06-21 10:59:01.8`` (Clients/Suppliers)
-    and ``Oct 23, 2018 7:00:00 AM`` (labour start/end, note timeposted).
-    """
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str):
-        return None
-    s = value.strip()
-    if len(s) < 10:
-        return None
-    try:
-        if s[4] in "/-":
-            if len(s) == 10:
-                return datetime(int(s[0:4]), int(s[5:7]), int(s[8:10]))
-            return datetime(
-                int(s[0:4]), int(s[5:7]), int(s[8:10]), int(s[11:13]), int(s[14:16]), int(s[17:19])
-            )
-        # "Oct 23, 2018 7:00:00 AM"
-        mon, day, year, clock, half = s.replace(",", "").split()
-        hh, mm, ss = (int(x) for x in clock.split(":"))
-        hh = hh % 12 + (12 if half.upper() == "PM" else 0)
-        return datetime(int(year), _MONTHS[mon], int(day), hh, mm, ss)
-    except (ValueError, KeyError, IndexError):
-        return None
+# --------------------------------------------------------------------------- getter builders
 
 
 def _dig(data: Mapping[str, Any], path: tuple[str, ...]) -> Any:
@@ -98,9 +75,6 @@ def _dig(data: Mapping[str, Any], path: tuple[str, ...]) -> Any:
             return None
         value = value.get(key)
     return value
-
-
-# --------------------------------------------------------------------------- getter builders
 
 
 def _text(*path: str) -> WhereField:
@@ -178,35 +152,6 @@ def _by_stock_update(rec: StoredRecord, now: datetime) -> bool:
 _NOTES_DOCS = {"notes": "notes", "documentsandphotos": "documentsandphotos"}
 
 
-def _zone(
-    name: str,
-    param: str,
-    record_key: str,
-    stream: str,
-    pk: tuple[str, ...],
-    id_where: str | None,
-    default_filter: DefaultFilter | None,
-    where: dict[str, WhereField],
-    joins: dict[str, str] | None = None,
-    lastupdate: tuple[str, str] | None = None,
-    join_extras: dict[str, tuple[str, ...]] | None = None,
-) -> Zone:
-    return Zone(
-        name=name,
-        param=param,
-        record_key=record_key,
-        stream=stream,
-        primary_key=pk,
-        id_where=id_where,
-        default_filter=default_filter,
-        where_fields=MappingProxyType(where),
-        joins=MappingProxyType(joins or {}),
-        lastupdate_name=lastupdate[0] if lastupdate else None,
-        id_reference=lastupdate[1] if lastupdate else None,
-        join_extras=MappingProxyType(join_extras or {}),
-    )
-
-
 # InventoryCategories and AssetCategories document the same WHERE fields (§5.2).
 _CATEGORY_WHERE = {
     "categoryid": _text("categoryid"),
@@ -216,28 +161,25 @@ _CATEGORY_WHERE = {
 }
 
 _ALL: list[Zone] = [
-    _zone(
-        "LastUpdate",
-        "lastupdate",
-        "lastupdate",
-        "last_update",
-        ("zonename", "zoneid"),
-        None,
-        None,
-        {
+    Zone(
+        name="LastUpdate",
+        param="lastupdate",
+        record_key="lastupdate",
+        stream="last_update",
+        primary_key=("zonename", "zoneid"),
+        where_fields={
             "lastupdateutc": _dt("lastupdateutc"),
             "zonename": _text("zonename"),
         },
     ),
-    _zone(
-        "BusinessUnits",
-        "businessunits",
-        "businessunits",
-        "business_units",
-        ("orgid",),
-        "orgid",
-        None,
-        {
+    Zone(
+        name="BusinessUnits",
+        param="businessunits",
+        record_key="businessunits",
+        stream="business_units",
+        primary_key=("orgid",),
+        id_where="orgid",
+        where_fields={
             "orgid": _text("orgid"),
             "archived": _bool("archived"),
             "businessunitname": _text("businessunitname"),
@@ -245,25 +187,24 @@ _ALL: list[Zone] = [
         joins={"locations": "locations", "priorities": "priorities"},
     ),
     # No WHERE table is documented (§5.2); the id is registered so an always-true clause exists.
-    _zone(
-        "PermissionGroups",
-        "permissiongroups",
-        "permissiongroups",
-        "permission_groups",
-        ("groupid",),
-        "groupid",
-        None,
-        {"groupid": _text("groupid")},
+    Zone(
+        name="PermissionGroups",
+        param="permissiongroups",
+        record_key="permissiongroups",
+        stream="permission_groups",
+        primary_key=("groupid",),
+        id_where="groupid",
+        where_fields={"groupid": _text("groupid")},
     ),
-    _zone(
-        "Users",
-        "users",
-        "users",
-        "users",
-        ("userid",),
-        "userid",
-        _by_created,
-        {
+    Zone(
+        name="Users",
+        param="users",
+        record_key="users",
+        stream="users",
+        primary_key=("userid",),
+        id_where="userid",
+        default_filter=_by_created,
+        where_fields={
             "createdutc": _d("createdutc"),
             "createddatetimeutc": _dt("createddatetimeutc"),
             "lastupdatedutc": _d("lastupdatedutc"),
@@ -281,54 +222,53 @@ _ALL: list[Zone] = [
             "trackingcentredefaults": "trackingcentredefaults",
             **_NOTES_DOCS,
         },
-        lastupdate=("users", "userid"),
+        lastupdate_name="users",
+        id_reference="userid",
     ),
-    _zone(
-        "UserPosition",
-        "UserPosition",
-        "userpositions",
-        "user_positions",
-        ("positionid",),
-        "positionid",
-        None,
-        {"positionid": _text("positionid")},
+    Zone(
+        name="UserPosition",
+        param="UserPosition",
+        record_key="userpositions",
+        stream="user_positions",
+        primary_key=("positionid",),
+        id_where="positionid",
+        where_fields={"positionid": _text("positionid")},
     ),
-    _zone(
-        "Timesheets",
-        "timesheets",
-        "timesheets",
-        "timesheets",
-        ("timesheetid",),
-        "timesheetid",
-        _by_field("workdate"),
-        {
+    Zone(
+        name="Timesheets",
+        param="timesheets",
+        record_key="timesheets",
+        stream="timesheets",
+        primary_key=("timesheetid",),
+        id_where="timesheetid",
+        default_filter=_by_field("workdate"),
+        where_fields={
             "workdate": _d("workdate"),
             "timesheetid": _text("timesheetid"),
             "taskid": _text("task", "taskid"),
             "userid": _text("user", "userid"),
             "type": _text("type"),
         },
-        lastupdate=("timesheets", "timesheetid"),
+        lastupdate_name="timesheets",
+        id_reference="timesheetid",
     ),
-    _zone(
-        "TransactionTerms",
-        "transactionterms",
-        "transactionterms",
-        "transaction_terms",
-        ("transactiontermid",),
-        "transactiontermid",
-        None,
-        {"transactiontermid": _text("transactiontermid")},
+    Zone(
+        name="TransactionTerms",
+        param="transactionterms",
+        record_key="transactionterms",
+        stream="transaction_terms",
+        primary_key=("transactiontermid",),
+        id_where="transactiontermid",
+        where_fields={"transactiontermid": _text("transactiontermid")},
     ),
-    _zone(
-        "Priorities",
-        "priorities",
-        "priorities",
-        "priorities",
-        ("priorityid",),
-        "priorityid",
-        None,
-        {
+    Zone(
+        name="Priorities",
+        param="priorities",
+        record_key="priorities",
+        stream="priorities",
+        primary_key=("priorityid",),
+        id_where="priorityid",
+        where_fields={
             "orgid": _text("org", "orgid"),
             "priorityid": _text("priorityid"),
             "archived": _bool("archived"),
@@ -336,15 +276,15 @@ _ALL: list[Zone] = [
     ),
     # Clients: created fields are local dash-format; updated fields exist only in WHERE, with the
     # misspelling "lastupdatedatetimeutc" (§5.2, §7.5, §7.19). No top-level archived in records.
-    _zone(
-        "Clients",
-        "clients",
-        "clients",
-        "clients",
-        ("clientid",),
-        "clientid",
-        _by_created,
-        {
+    Zone(
+        name="Clients",
+        param="clients",
+        record_key="clients",
+        stream="clients",
+        primary_key=("clientid",),
+        id_where="clientid",
+        default_filter=_by_created,
+        where_fields={
             "datecreated": _d("datecreated"),
             "dateinserted": _d("dateinserted"),
             "datetimeinserted": _dt("datetimeinserted"),
@@ -363,33 +303,35 @@ _ALL: list[Zone] = [
             "priorities": "priorities",
             **_NOTES_DOCS,
         },
-        lastupdate=("clients", "clientid"),
+        lastupdate_name="clients",
+        id_reference="clientid",
     ),
     # ClientNotes: WHERE "createdutc" reads the record's "created_utc" (§7.5); clientid per DKK.
-    _zone(
-        "ClientNotes",
-        "ClientNotes",
-        "clientnotes",
-        "client_notes",
-        ("noteid",),
-        "noteid",
-        _by_created,
-        {
+    Zone(
+        name="ClientNotes",
+        param="ClientNotes",
+        record_key="clientnotes",
+        stream="client_notes",
+        primary_key=("noteid",),
+        id_where="noteid",
+        default_filter=_by_created,
+        where_fields={
             "createdutc": _d("created_utc"),
             "noteid": _text("noteid"),
             "clientid": _text("clientid"),
         },
-        lastupdate=("clientnotes", "noteid"),
+        lastupdate_name="clientnotes",
+        id_reference="noteid",
     ),
-    _zone(
-        "Contacts",
-        "contacts",
-        "contacts",
-        "contacts",
-        ("userid",),
-        "userid",
-        _by_created,
-        {
+    Zone(
+        name="Contacts",
+        param="contacts",
+        record_key="contacts",
+        stream="contacts",
+        primary_key=("userid",),
+        id_where="userid",
+        default_filter=_by_created,
+        where_fields={
             "createdutc": _created("date"),
             "createddatetimeutc": _created("datetime"),
             "userid": _text("userid"),
@@ -401,17 +343,18 @@ _ALL: list[Zone] = [
             "surname": _text("surname"),
         },
         joins={"customfields": "customfields", **_NOTES_DOCS},
-        lastupdate=("contacts", "userid"),
+        lastupdate_name="contacts",
+        id_reference="userid",
     ),
-    _zone(
-        "Locations",
-        "locations",
-        "locations",
-        "locations",
-        ("locationid",),
-        "locationid",
-        _by_created,
-        {
+    Zone(
+        name="Locations",
+        param="locations",
+        record_key="locations",
+        stream="locations",
+        primary_key=("locationid",),
+        id_where="locationid",
+        default_filter=_by_created,
+        where_fields={
             "createdutc": _d("createdutc"),
             "createddatetimeutc": _dt("createddatetimeutc"),
             "lasteupdatedutc": _d("lastupdatedutc"),  # [sic] (§5.2)
@@ -435,17 +378,18 @@ _ALL: list[Zone] = [
             "archive": _bool("archived"),  # WHERE "archive", records "archived" (§7.5)
         },
         joins={"customfields": "customfields", **_NOTES_DOCS},
-        lastupdate=("locations", "locationid"),
+        lastupdate_name="locations",
+        id_reference="locationid",
     ),
-    _zone(
-        "Quotes",
-        "quotes",
-        "quotes",
-        "quotes",
-        ("quoteid",),
-        "quoteid",
-        _by_field("createddatetime"),
-        {
+    Zone(
+        name="Quotes",
+        param="quotes",
+        record_key="quotes",
+        stream="quotes",
+        primary_key=("quoteid",),
+        id_where="quoteid",
+        default_filter=_by_field("createddatetime"),
+        where_fields={
             "duedate": _d("duedate"),
             "datetimedue": _dt("duedatetime"),
             "dateapproved": _d("approveddate"),
@@ -461,48 +405,49 @@ _ALL: list[Zone] = [
             "acceptancestatus": _text("acceptancestatus"),
         },
         joins={"lineitems": "lines", "project": "project", "projects": "project", **_NOTES_DOCS},
-        lastupdate=("quotes", "quoteid"),
+        lastupdate_name="quotes",
+        id_reference="quoteid",
         join_extras={"project": ("stage",), "projects": ("stage",)},
     ),
-    _zone(
-        "QuoteLineItems",
-        "QuoteLineItems",
-        "quotelineitems",
-        "quote_line_items",
-        ("lineid",),
-        "lineid",
-        _by_hidden("daterecorded"),
-        {
+    Zone(
+        name="QuoteLineItems",
+        param="QuoteLineItems",
+        record_key="quotelineitems",
+        stream="quote_line_items",
+        primary_key=("lineid",),
+        id_where="lineid",
+        default_filter=_by_hidden("daterecorded"),
+        where_fields={
             "quoteid": _text("quote", "quoteid"),
             "lineid": _text("lineid"),
             "parentlineid": _text("parentlineid"),
         },
-        lastupdate=("quotelineitems", "lineid"),
+        lastupdate_name="quotelineitems",
+        id_reference="lineid",
     ),
-    _zone(
-        "TaskTypes",
-        "tasktypes",
-        "tasktypes",
-        "task_types",
-        ("tasktypeid",),
-        "tasktypeid",
-        None,
-        {
+    Zone(
+        name="TaskTypes",
+        param="tasktypes",
+        record_key="tasktypes",
+        stream="task_types",
+        primary_key=("tasktypeid",),
+        id_where="tasktypeid",
+        where_fields={
             "tasktypeid": _text("tasktypeid"),
             "archived": _bool("archived"),
             "businessunitname": _text("businessunit", "orgname"),
             "clientid": _hidden("text", "clientid"),
         },
     ),
-    _zone(
-        "Tasks",
-        "tasks",
-        "tasks",
-        "tasks",
-        ("taskid",),
-        "taskid",
-        _by_field("requestdatetime"),
-        {
+    Zone(
+        name="Tasks",
+        param="tasks",
+        record_key="tasks",
+        stream="tasks",
+        primary_key=("taskid",),
+        id_where="taskid",
+        default_filter=_by_field("requestdatetime"),
+        where_fields={
             "daterequested": _d("requestdate"),
             "datetimerequested": _dt("requestdatetime"),
             "datecompleted": _d("completeddate"),
@@ -550,18 +495,19 @@ _ALL: list[Zone] = [
             "quote": "quote",
             "substatus": "substatus",
         },
-        lastupdate=("tasks", "taskid"),
+        lastupdate_name="tasks",
+        id_reference="taskid",
         join_extras={"project": ("stage",)},
     ),
-    _zone(
-        "TaskMaterials",
-        "taskmaterials",
-        "materials",
-        "task_materials",
-        ("lineid",),
-        "materiallineid",
-        _by_field("dateused"),
-        {
+    Zone(
+        name="TaskMaterials",
+        param="taskmaterials",
+        record_key="materials",
+        stream="task_materials",
+        primary_key=("lineid",),
+        id_where="materiallineid",
+        default_filter=_by_field("dateused"),
+        where_fields={
             "dateused": _d("dateused"),
             "matlinkprocesseddate": _d("matlinkprocesseddate"),
             "matlinkprocesseddatetime": _dt("matlinkprocesseddatetime"),
@@ -574,17 +520,18 @@ _ALL: list[Zone] = [
             "matlinkprocessed": _bool("matlinkprocessed"),
             "purchaseorderisordered": _bool("purchaseorderisordered"),
         },
-        lastupdate=("taskmaterials", "materiallineid"),
+        lastupdate_name="taskmaterials",
+        id_reference="materiallineid",
     ),
-    _zone(
-        "TaskLabours",
-        "tasklabours",
-        "labours",
-        "task_labours",
-        ("lineid",),
-        "labourlineid",
-        _by_field("workdate"),
-        {
+    Zone(
+        name="TaskLabours",
+        param="tasklabours",
+        record_key="labours",
+        stream="task_labours",
+        primary_key=("lineid",),
+        id_where="labourlineid",
+        default_filter=_by_field("workdate"),
+        where_fields={
             "workdate": _d("workdate"),
             "workdatetimestart": _dt("workdatetimestart"),
             "workdatetimeend": _dt("workdatetimeend"),
@@ -600,17 +547,18 @@ _ALL: list[Zone] = [
             "labverified": _bool("labverified"),
             "labeodapproved": _hidden("bool", "labeodapproved"),
         },
-        lastupdate=("tasklabours", "labourlineid"),
+        lastupdate_name="tasklabours",
+        id_reference="labourlineid",
     ),
-    _zone(
-        "TaskExpenses",
-        "taskexpenses",
-        "expenses",
-        "task_expenses",
-        ("lineid",),
-        "expenselineid",
-        _by_field("dateused"),
-        {
+    Zone(
+        name="TaskExpenses",
+        param="taskexpenses",
+        record_key="expenses",
+        stream="task_expenses",
+        primary_key=("lineid",),
+        id_where="expenselineid",
+        default_filter=_by_field("dateused"),
+        where_fields={
             "dateused": _d("dateused"),
             "linkprocesseddate": _hidden("date", "linkprocessed_local"),
             "linkprocesseddatetime": _hidden("datetime", "linkprocessed_local"),
@@ -620,17 +568,18 @@ _ALL: list[Zone] = [
             "linkprocessed": _hidden("bool", "linkprocessed"),
             "lablinkprocessed": _hidden("bool", "linkprocessed"),  # the vendor example's name
         },
-        lastupdate=("taskexpenses", "expenselineid"),
+        lastupdate_name="taskexpenses",
+        id_reference="expenselineid",
     ),
-    _zone(
-        "Invoices",
-        "invoices",
-        "invoices",
-        "invoices",
-        ("invoiceid",),
-        "invoiceid",
-        _by_created,
-        {
+    Zone(
+        name="Invoices",
+        param="invoices",
+        record_key="invoices",
+        stream="invoices",
+        primary_key=("invoiceid",),
+        id_where="invoiceid",
+        default_filter=_by_created,
+        where_fields={
             "dateinvoiced": _d("dateinvoiced"),
             "duedate": _d("duedate"),
             "taskdaterequested": _hidden("date", "task_requested"),
@@ -650,32 +599,34 @@ _ALL: list[Zone] = [
             "taskid": _hidden("text", "taskid"),
         },
         joins={"lineitems": "lines", "task": "task", "project": "project", **_NOTES_DOCS},
-        lastupdate=("invoices", "invoiceid"),
+        lastupdate_name="invoices",
+        id_reference="invoiceid",
         join_extras={"project": ("stage",)},
     ),
-    _zone(
-        "Payments",
-        "payments",
-        "payments",
-        "payments",
-        ("paymentid",),
-        "paymentid",
-        _by_field("datepaid"),
-        {
+    Zone(
+        name="Payments",
+        param="payments",
+        record_key="payments",
+        stream="payments",
+        primary_key=("paymentid",),
+        id_where="paymentid",
+        default_filter=_by_field("datepaid"),
+        where_fields={
             "datepaid": _d("datepaid"),
             "paymentid": _text("paymentid"),
         },
-        lastupdate=("payments", "paymentid"),
+        lastupdate_name="payments",
+        id_reference="paymentid",
     ),
-    _zone(
-        "Suppliers",
-        "suppliers",
-        "suppliers",
-        "suppliers",
-        ("supplierid",),
-        "supplierid",
-        _by_field("datetimeinserted"),
-        {
+    Zone(
+        name="Suppliers",
+        param="suppliers",
+        record_key="suppliers",
+        stream="suppliers",
+        primary_key=("supplierid",),
+        id_where="supplierid",
+        default_filter=_by_field("datetimeinserted"),
+        where_fields={
             "datecreated": _d("datecreated"),
             "dateinserted": _d("dateinserted"),
             "datetimeinserted": _dt("datetimeinserted"),
@@ -691,17 +642,18 @@ _ALL: list[Zone] = [
             "customfields": "customfields",
             **_NOTES_DOCS,
         },
-        lastupdate=("suppliers", "supplierid"),
+        lastupdate_name="suppliers",
+        id_reference="supplierid",
     ),
-    _zone(
-        "Inventory",
-        "inventory",
-        "items",
-        "inventory",
-        ("itemid",),
-        "itemid",
-        _by_created,
-        {
+    Zone(
+        name="Inventory",
+        param="inventory",
+        record_key="items",
+        stream="inventory",
+        primary_key=("itemid",),
+        id_where="itemid",
+        default_filter=_by_created,
+        where_fields={
             "lastupdatedutc": _d("lastupdatedutc"),
             "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
             "createdutc": _d("createdutc"),
@@ -716,28 +668,27 @@ _ALL: list[Zone] = [
             "assignedtotype": _hidden("text", "assignedtotype"),
         },
         joins={"stocklevels": "stocklevels"},
-        lastupdate=("inventory", "itemid"),
+        lastupdate_name="inventory",
+        id_reference="itemid",
     ),
-    _zone(
-        "InventoryCategories",
-        "inventorycategories",
-        "inventorycategories",
-        "inventory_categories",
-        ("categoryid",),
-        "categoryid",
-        None,
-        dict(_CATEGORY_WHERE),
+    Zone(
+        name="InventoryCategories",
+        param="inventorycategories",
+        record_key="inventorycategories",
+        stream="inventory_categories",
+        primary_key=("categoryid",),
+        id_where="categoryid",
+        where_fields=_CATEGORY_WHERE,
     ),
     # Stock levels: local lastupdated fields in records, UTC ones only in WHERE (§5.2).
-    _zone(
-        "InventoryStockLevels",
-        "inventorystocklevels",
-        "inventorystocklevels",
-        "inventory_stock_levels",
-        ("itemid", "assignedtotype", "assignedtoid"),
-        None,
-        _by_stock_update,
-        {
+    Zone(
+        name="InventoryStockLevels",
+        param="inventorystocklevels",
+        record_key="inventorystocklevels",
+        stream="inventory_stock_levels",
+        primary_key=("itemid", "assignedtotype", "assignedtoid"),
+        default_filter=_by_stock_update,
+        where_fields={
             "lastupdated": _d("lastupdateddatetime"),
             "lastupdateddatetime": _dt("lastupdateddatetime"),
             "lastupdatedutc": WhereField("datetime", lambda r: r.updated_utc or r.created_utc),
@@ -749,43 +700,41 @@ _ALL: list[Zone] = [
             "isbuarchived": _hidden("bool", "isbuarchived"),
         },
     ),
-    _zone(
-        "CustomHolders",
-        "customholders",
-        "customholders",
-        "custom_holders",
-        ("customholderid",),
-        "customholderid",
-        None,
-        {
+    Zone(
+        name="CustomHolders",
+        param="customholders",
+        record_key="customholders",
+        stream="custom_holders",
+        primary_key=("customholderid",),
+        id_where="customholderid",
+        where_fields={
             "customholderid": _text("customholderid"),
             "archived": _bool("archived"),
             "customholdername": _text("customholdername"),
         },
     ),
-    _zone(
-        "InventoryLists",
-        "inventorylists",
-        "inventorylists",
-        "inventory_lists",
-        ("listid",),
-        "listid",
-        None,
-        {
+    Zone(
+        name="InventoryLists",
+        param="inventorylists",
+        record_key="inventorylists",
+        stream="inventory_lists",
+        primary_key=("listid",),
+        id_where="listid",
+        where_fields={
             "listid": _text("listid"),
             "listtype": _text("listtype"),
         },
         joins={"items": "items"},
     ),
-    _zone(
-        "PurchaseOrders",
-        "purchaseorders",
-        "purchaseorders",
-        "purchase_orders",
-        ("purchaseorderid",),
-        "purchaseorderid",
-        _by_created,
-        {
+    Zone(
+        name="PurchaseOrders",
+        param="purchaseorders",
+        record_key="purchaseorders",
+        stream="purchase_orders",
+        primary_key=("purchaseorderid",),
+        id_where="purchaseorderid",
+        default_filter=_by_created,
+        where_fields={
             "purchasedate": _d("purchasedate"),
             "duedate": _d("duedate"),
             "taskdaterequested": _hidden("date", "task_requested"),
@@ -805,17 +754,18 @@ _ALL: list[Zone] = [
             "project": "projects",
             "documentsandphotos": "documentsandphotos",
         },
-        lastupdate=("purchaseorders", "purchaseorderid"),
+        lastupdate_name="purchaseorders",
+        id_reference="purchaseorderid",
     ),
-    _zone(
-        "Bills",
-        "bills",
-        "bills",
-        "bills",
-        ("billid",),
-        "billid",
-        _by_created,
-        {
+    Zone(
+        name="Bills",
+        param="bills",
+        record_key="bills",
+        stream="bills",
+        primary_key=("billid",),
+        id_where="billid",
+        default_filter=_by_created,
+        where_fields={
             "dateinvoiced": _d("dateinvoiced"),
             "duedate": _d("duedate"),
             "lastupdatedutc": _updated("datetime"),  # typed DATETIME (§5.2)
@@ -827,31 +777,33 @@ _ALL: list[Zone] = [
             "status": _text("status"),
         },
         joins={"lineitems": "lines", "tasks": "tasks", **_NOTES_DOCS},
-        lastupdate=("bills", "billid"),
+        lastupdate_name="bills",
+        id_reference="billid",
     ),
-    _zone(
-        "BillLineItems",
-        "BillLineItems",
-        "billlineitems",
-        "bill_line_items",
-        ("lineid",),
-        "lineid",
-        _by_created,
-        {
+    Zone(
+        name="BillLineItems",
+        param="BillLineItems",
+        record_key="billlineitems",
+        stream="bill_line_items",
+        primary_key=("lineid",),
+        id_where="lineid",
+        default_filter=_by_created,
+        where_fields={
             "lineid": _text("lineid"),
             "billid": _text("billid"),
         },
-        lastupdate=("billlineitems", "lineid"),
+        lastupdate_name="billlineitems",
+        id_reference="lineid",
     ),
-    _zone(
-        "WorkOrders",
-        "workorders",
-        "workorders",
-        "work_orders",
-        ("workorderid",),
-        "workorderid",
-        _by_created,
-        {
+    Zone(
+        name="WorkOrders",
+        param="workorders",
+        record_key="workorders",
+        stream="work_orders",
+        primary_key=("workorderid",),
+        id_where="workorderid",
+        default_filter=_by_created,
+        where_fields={
             "createddate": _d("createddate"),
             "createddatetime": _dt("createddatetime"),
             "requiredbydate": _d("requiredbydate"),
@@ -864,33 +816,35 @@ _ALL: list[Zone] = [
             "acceptancestatus": _text("acceptancestatus"),
         },
         joins={"lineitems": "lines", "tasks": "tasks", "bills": "bills", **_NOTES_DOCS},
-        lastupdate=("workorders", "workorderid"),
+        lastupdate_name="workorders",
+        id_reference="workorderid",
     ),
     # The default filter is on the parent work order's created_UTC (wo_order.created_UTC, §5.1).
-    _zone(
-        "WorkOrderLineItems",
-        "WorkOrderLineItems",
-        "workorderlineitems",
-        "work_order_line_items",
-        ("lineid",),
-        "lineid",
-        _by_hidden("wo_created_utc"),
-        {
+    Zone(
+        name="WorkOrderLineItems",
+        param="WorkOrderLineItems",
+        record_key="workorderlineitems",
+        stream="work_order_line_items",
+        primary_key=("lineid",),
+        id_where="lineid",
+        default_filter=_by_hidden("wo_created_utc"),
+        where_fields={
             "workorderid": _text("workorder", "workorderid"),
             "lineid": _text("lineid"),
         },
-        lastupdate=("workorderlineitems", "lineid"),
+        lastupdate_name="workorderlineitems",
+        id_reference="lineid",
     ),
     # Assets: WHERE names lack the "d" of the record fields (§7.5).
-    _zone(
-        "Assets",
-        "assets",
-        "assets",
-        "assets",
-        ("assetid",),
-        "assetid",
-        _by_field("datecreated"),
-        {
+    Zone(
+        name="Assets",
+        param="assets",
+        record_key="assets",
+        stream="assets",
+        primary_key=("assetid",),
+        id_where="assetid",
+        default_filter=_by_field("datecreated"),
+        where_fields={
             "lastupdateutc": _d("lastupdatedutc"),
             "lastupdatedatetimeutc": _dt("lastupdateddatetimeutc"),
             "assetid": _text("assetid"),
@@ -906,40 +860,39 @@ _ALL: list[Zone] = [
             "locationcustomfields": "location",
             **_NOTES_DOCS,
         },
-        lastupdate=("assets", "assetid"),
+        lastupdate_name="assets",
+        id_reference="assetid",
     ),
-    _zone(
-        "AssetCategories",
-        "assetcategories",
-        "assetcategories",
-        "asset_categories",
-        ("categoryid",),
-        "categoryid",
-        None,
-        dict(_CATEGORY_WHERE),
+    Zone(
+        name="AssetCategories",
+        param="assetcategories",
+        record_key="assetcategories",
+        stream="asset_categories",
+        primary_key=("categoryid",),
+        id_where="categoryid",
+        where_fields=_CATEGORY_WHERE,
     ),
-    _zone(
-        "MessageBoard",
-        "messageboard",
-        "messageboards",
-        "message_board",
-        ("messageid",),
-        "messageid",
-        None,
-        {
+    Zone(
+        name="MessageBoard",
+        param="messageboard",
+        record_key="messageboards",
+        stream="message_board",
+        primary_key=("messageid",),
+        id_where="messageid",
+        where_fields={
             "messageid": _text("messageid"),
         },
-        lastupdate=("messageboard", "messageid"),
+        lastupdate_name="messageboard",
+        id_reference="messageid",
     ),
-    _zone(
-        "Substatus",
-        "Substatuses",
-        "substatuses",
-        "substatuses",
-        ("substatusid",),
-        "substatusid",
-        None,
-        {
+    Zone(
+        name="Substatus",
+        param="Substatuses",
+        record_key="substatuses",
+        stream="substatuses",
+        primary_key=("substatusid",),
+        id_where="substatusid",
+        where_fields={
             "substatusid": _text("substatusid"),
             "orgid": _text("org", "orgid"),
             "substatus": _text("substatus"),
@@ -948,31 +901,32 @@ _ALL: list[Zone] = [
         },
     ),
     # No date WHERE field; the 30-day default is on the hidden insert time (§6.8).
-    _zone(
-        "DocumentsAndPhotos",
-        "DocumentsAndPhotos",
-        "documentsandphotos",
-        "documents_and_photos",
-        ("documentid",),
-        "documentid",
-        _by_created,
-        {
+    Zone(
+        name="DocumentsAndPhotos",
+        param="DocumentsAndPhotos",
+        record_key="documentsandphotos",
+        stream="documents_and_photos",
+        primary_key=("documentid",),
+        id_where="documentid",
+        default_filter=_by_created,
+        where_fields={
             "documentid": _text("documentid"),
             "name": _text("name"),
             "comment": _text("comment"),
             "categoryname": _text("category", "categoryname"),
         },
-        lastupdate=("documentsandphotos", "documentid"),
+        lastupdate_name="documentsandphotos",
+        id_reference="documentid",
     ),
-    _zone(
-        "Schedules",
-        "schedules",
-        "schedules",
-        "schedules",
-        ("scheduleid",),
-        "scheduleid",
-        _by_field("startdatetime"),
-        {
+    Zone(
+        name="Schedules",
+        param="schedules",
+        record_key="schedules",
+        stream="schedules",
+        primary_key=("scheduleid",),
+        id_where="scheduleid",
+        default_filter=_by_field("startdatetime"),
+        where_fields={
             "startdate": _d("startdate"),
             "startdatetime": _dt("startdatetime"),
             "scheduleid": _text("scheduleid"),
@@ -982,17 +936,18 @@ _ALL: list[Zone] = [
             "scheduledtoid": _text("scheduledto", "scheduledtoid"),
             "groupid": _text("grouping", "groupid"),
         },
-        lastupdate=("schedules", "scheduleid"),
+        lastupdate_name="schedules",
+        id_reference="scheduleid",
     ),
-    _zone(
-        "Projects",
-        "projects",
-        "projects",
-        "projects",
-        ("projectid",),
-        "projectid",
-        _by_created,
-        {
+    Zone(
+        name="Projects",
+        param="projects",
+        record_key="projects",
+        stream="projects",
+        primary_key=("projectid",),
+        id_where="projectid",
+        default_filter=_by_created,
+        where_fields={
             "createdutc": _created("date"),
             "createddatetimeutc": _created("datetime"),
             "projectid": _text("projectid"),
@@ -1000,48 +955,50 @@ _ALL: list[Zone] = [
             "projectnumber": _text("projectnumber"),
             "projectname": _text("projectname"),
         },
-        lastupdate=("projects", "projectid"),
+        lastupdate_name="projects",
+        id_reference="projectid",
     ),
-    _zone(
-        "Stages",
-        "stages",
-        "stages",
-        "stages",
-        ("stageid",),
-        "stageid",
-        _by_hidden("start_date"),
-        {
+    Zone(
+        name="Stages",
+        param="stages",
+        record_key="stages",
+        stream="stages",
+        primary_key=("stageid",),
+        id_where="stageid",
+        default_filter=_by_hidden("start_date"),
+        where_fields={
             "stageid": _text("stageid"),
             "projectid": _text("project", "projectid"),
             "stagename": _text("stagename"),
         },
-        lastupdate=("stages", "stageid"),
+        lastupdate_name="stages",
+        id_reference="stageid",
     ),
-    _zone(
-        "MessageTemplates",
-        "MessageTemplates",
-        "messagetemplates",
-        "message_templates",
-        ("templateid",),
-        "templateid",
-        _by_created,
-        {
+    Zone(
+        name="MessageTemplates",
+        param="MessageTemplates",
+        record_key="messagetemplates",
+        stream="message_templates",
+        primary_key=("templateid",),
+        id_where="templateid",
+        default_filter=_by_created,
+        where_fields={
             "createdutc": _d("createdutc"),
             "templateid": _text("templateid"),
             "formattype": _text("formattype"),
         },
-        lastupdate=("messagetemplates", "templateid"),
+        lastupdate_name="messagetemplates",
+        id_reference="templateid",
     ),
     # TrackingCentres: WHERE "date_created", records "datecreated" (§7.5).
-    _zone(
-        "TrackingCentres",
-        "TrackingCentres",
-        "trackingcentres",
-        "tracking_centres",
-        ("trackingcentreid",),
-        "trackingcentreid",
-        None,
-        {
+    Zone(
+        name="TrackingCentres",
+        param="TrackingCentres",
+        record_key="trackingcentres",
+        stream="tracking_centres",
+        primary_key=("trackingcentreid",),
+        id_where="trackingcentreid",
+        where_fields={
             "date_created": _d("datecreated"),
             "trackingcentreid": _text("trackingcentreid"),
             "name": _text("name"),

@@ -1,103 +1,22 @@
-"""Integration tests run the real `source-aroflo` command against a local AroFlo sandbox."""
+"""Integration tests run the real `source-aroflo` command against a local AroFlo sandbox.
+
+The fixtures (a default and a small sandbox, control clients reset around each test) and the oracle
+that says whether a synced record means what AroFlo holds. Running the connector and the sandbox's control
+client are in `aroflo_sandbox/harness.py`, shared with the scripts.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
-import yaml
 
+from aroflo_sandbox.harness import SandboxClient, write_json
 from aroflo_sandbox.server import Sandbox
-from aroflo_sandbox.zones import ZONES
-
-CONNECTOR = str(Path(sys.executable).with_name("source-aroflo"))
-STREAMS = sorted(zone.stream for zone in ZONES.values())
-BY_STREAM = {zone.stream: zone for zone in ZONES.values()}
-MANIFEST = yaml.safe_load((Path(__file__).parent.parent / "source_aroflo" / "manifest.yaml").read_text())
-# The joins a config without `joins` gets, per stream, as the spec declares them.
-_JOIN_OPTIONS = MANIFEST["spec"]["connection_specification"]["properties"]["joins"]["properties"]
-DEFAULT_JOINS: dict[str, list[str]] = {stream: option["default"] for stream, option in _JOIN_OPTIONS.items()}
-
-
-@dataclass
-class Run:
-    """The parsed output of one connector run."""
-
-    returncode: int
-    messages: list[dict[str, Any]]
-    stdout: str
-    stderr: str
-    seconds: float
-    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-
-    def of_type(self, kind: str) -> list[dict[str, Any]]:
-        return [m for m in self.messages if m.get("type") == kind]
-
-    @property
-    def errors(self) -> list[dict[str, Any]]:
-        return [m["trace"]["error"] for m in self.of_type("TRACE") if m["trace"].get("type") == "ERROR"]
-
-    @property
-    def statuses(self) -> dict[str, str]:
-        """The last status each stream reported: COMPLETE, INCOMPLETE, ..."""
-        last: dict[str, str] = {}
-        for message in self.of_type("TRACE"):
-            trace = message["trace"]
-            if trace.get("type") == "STREAM_STATUS":
-                status = trace["stream_status"]
-                last[status["stream_descriptor"]["name"]] = status["status"]
-        return last
-
-    @property
-    def states(self) -> list[dict[str, Any]]:
-        return [m["state"] for m in self.of_type("STATE")]
-
-
-def run_connector(args: list[str], timeout: float = 900) -> Run:
-    started = time.monotonic()
-    process = subprocess.run(
-        [CONNECTOR, *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ},
-    )
-    messages = []
-    for line in process.stdout.splitlines():
-        line = line.strip()
-        if line.startswith("{"):
-            messages.append(json.loads(line))
-    run = Run(process.returncode, messages, process.stdout, process.stderr, time.monotonic() - started)
-    for message in run.of_type("RECORD"):
-        record = message["record"]
-        run.records.setdefault(record["stream"], []).append(record["data"])
-    return run
-
-
-def _placeholder(value: Any) -> bool:
-    return value in ([], {}) or (
-        isinstance(value, dict) and all(isinstance(v, str) and not v.strip() for v in value.values())
-    )
-
-
-def record_key(stream: str, record: dict[str, Any]) -> tuple:
-    return tuple(record[k] for k in BY_STREAM[stream].primary_key)
-
-
-def keyed(stream: str, records: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
-    """Records by their primary key (a later one with the same key wins, as in a deduped table)."""
-    return {record_key(stream, r): r for r in records}
 
 
 def without_change_fields(record: dict[str, Any]) -> dict[str, Any]:
@@ -186,89 +105,6 @@ def assert_same_records(
         if (d := differences({**dict.fromkeys(truth[k]), **without_change_fields(got[k])}, truth[k]))
     }
     assert not differing, (stream, dict(list(differing.items())[:3]))
-
-
-def read(
-    sandbox: Sandbox,
-    folder: Path,
-    streams: list[str],
-    state: list[dict[str, Any]] | None = None,
-    incremental: frozenset[str] = frozenset(),
-    **config: Any,
-) -> Run:
-    """`source-aroflo read` of `streams` against the sandbox, with config overrides and an optional state."""
-    folder.mkdir(parents=True, exist_ok=True)
-    args = [
-        "read",
-        "--config",
-        write_json(folder / "config.json", sandbox.connector_config(**config)),
-        "--catalog",
-        write_json(folder / "catalog.json", catalog(streams, incremental=incremental)),
-    ]
-    if state is not None:
-        args += ["--state", write_json(folder / "state.json", state)]
-    return run_connector(args)
-
-
-def write_json(path: Path, data: Any) -> str:
-    path.write_text(json.dumps(data))
-    return str(path)
-
-
-def catalog(streams: list[str], incremental: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """A configured catalog: full refresh (overwrite), or incremental (append + dedup) for `incremental`."""
-
-    def configured(name: str) -> dict[str, Any]:
-        mode = "incremental" if name in incremental else "full_refresh"
-        return {
-            "stream": {
-                "name": name,
-                "json_schema": {},
-                "supported_sync_modes": ["full_refresh", "incremental"],
-            },
-            "sync_mode": mode,
-            "destination_sync_mode": "append_dedup" if mode == "incremental" else "overwrite",
-        }
-
-    return {"streams": [configured(name) for name in streams]}
-
-
-class SandboxClient:
-    """The sandbox's control endpoints, as the tests use them."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self.url = sandbox.url.rstrip("/") + "/_sandbox/"
-
-    def get(self, route: str, **params: Any) -> Any:
-        return requests.get(self.url + route, params=params, timeout=30).json()
-
-    def post(self, route: str, body: dict[str, Any] | None = None) -> Any:
-        return requests.post(self.url + route, json=body or {}, timeout=30).json()
-
-    def truth(self, zone: str, join: str = "") -> list[dict[str, Any]]:
-        return self.get("truth", zone=zone, join=join)["records"]
-
-    def synced_truth(self, zone: str, joins: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
-        """What a sync with these `joins` (default: the spec's) must deliver: the records with those joins,
-        without the `[]`/`{}` placeholders AroFlo sends for the joins that are off."""
-        model = ZONES[zone.lower()]
-        chosen = (joins or DEFAULT_JOINS).get(model.stream, [])
-        filled = {f for j in chosen for f in (model.joins[j], *model.join_extras.get(j, ()))}
-        placeholders = {
-            f for j in model.joins if j not in chosen for f in (model.joins[j], *model.join_extras.get(j, ()))
-        } - filled
-        records = self.truth(zone, ",".join(chosen))
-        return [{k: v for k, v in r.items() if not (k in placeholders and _placeholder(v))} for r in records]
-
-    def stats(self, log: bool = False) -> dict[str, Any]:
-        return self.get("stats", log="1" if log else "0")
-
-    def reset(self) -> None:
-        self.post("reset_stats")
-        self.post("reset_day")
-        self.post("reset_windows")
-        self.post("faults", {})
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aroflo_sandbox.zones import parse_api_datetime, zone_for_param
-from integration_tests.conftest import SandboxClient, read
+from aroflo_sandbox.harness import SandboxClient, read
+from aroflo_sandbox.values import parse_api_datetime
+from aroflo_sandbox.zones import zone_for_param
 
 
 def _ids(records, key):

@@ -10,18 +10,18 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator, FormatChecker
 
-from aroflo_sandbox.zones import ZONES
-from integration_tests.conftest import (
+from aroflo_sandbox.harness import (
     MANIFEST,
     STREAMS,
     Run,
     SandboxClient,
-    assert_same_records,
     catalog,
     keyed,
     run_connector,
     write_json,
 )
+from aroflo_sandbox.zones import ZONES
+from integration_tests.conftest import assert_same_records
 
 
 @pytest.fixture(scope="module")

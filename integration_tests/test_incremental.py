@@ -5,40 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from aroflo_sandbox.server import Sandbox
-from aroflo_sandbox.zones import ZONES, Zone
-from integration_tests.conftest import (
+from aroflo_sandbox.harness import (
     BY_STREAM,
+    INCREMENTAL,
     Run,
     SandboxClient,
-    assert_same_records,
     keyed,
+    latest_states,
     read,
     record_key,
+    sync,
 )
+from aroflo_sandbox.server import Sandbox
+from aroflo_sandbox.zones import ZONES, Zone
+from integration_tests.conftest import assert_same_records
 
-INCREMENTAL = sorted(
-    {z.stream for z in ZONES.values() if z.lastupdate_name} | {"last_update", "inventory_stock_levels"}
-)
 FULL_REFRESH_ONLY = sorted(set(BY_STREAM) - set(INCREMENTAL))
-
-
-def sync(sandbox: Sandbox, folder: Path, state: list[dict[str, Any]] | None = None) -> Run:
-    return read(sandbox, folder, sorted(BY_STREAM), state, incremental=frozenset(INCREMENTAL))
-
-
-def latest_states(*runs: Run) -> list[dict[str, Any]]:
-    """The newest state per stream, as a destination would pass it back."""
-    latest: dict[str, dict[str, Any]] = {}
-    for run in runs:
-        for state in run.states:
-            latest[state["stream"]["stream_descriptor"]["name"]] = state
-    return list(latest.values())
 
 
 def apply(tables: dict[str, dict[tuple, dict]], run: Run) -> None:

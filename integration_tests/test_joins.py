@@ -5,14 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from integration_tests.conftest import (
-    BY_STREAM,
-    DEFAULT_JOINS,
-    SandboxClient,
-    assert_same_records,
-    keyed,
-    read,
-)
+from aroflo_sandbox.harness import BY_STREAM, DEFAULT_JOINS, SandboxClient, keyed, read
+from integration_tests.conftest import assert_same_records
 
 
 def _joins_sent(control: SandboxClient, zone: str) -> set[tuple[str, ...]]:

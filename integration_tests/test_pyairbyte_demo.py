@@ -71,13 +71,10 @@ def test_demo_fails_when_a_count_differs_from_the_sandbox(demo_python: Path, tmp
     code = (
         "import sys\n"
         "import scripts.demo as demo\n"
-        "real = demo.sandbox_get\n"
-        "def lying(sandbox, route, **params):\n"
-        "    data = real(sandbox, route, **params)\n"
-        "    if route == 'truth':\n"
-        "        data['records'].append({})\n"
-        "    return data\n"
-        "demo.sandbox_get = lying\n"
+        "real = demo.SandboxClient.truth\n"
+        "def lying(client, zone, join=''):\n"
+        "    return [*real(client, zone, join), {}]\n"
+        "demo.SandboxClient.truth = lying\n"
         "sys.exit(demo.main(['--scale', '0.05', '--streams', 'business_units']))\n"
     )
     process = run_demo(demo_python, tmp_path, code=code)

@@ -5,16 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from aroflo_sandbox.harness import BY_STREAM, STREAMS, SandboxClient, keyed, read, record_key
 from aroflo_sandbox.server import Sandbox
-from integration_tests.conftest import (
-    BY_STREAM,
-    STREAMS,
-    SandboxClient,
-    assert_same_records,
-    keyed,
-    read,
-    record_key,
-)
+from integration_tests.conftest import assert_same_records
 
 
 def _assert_complete(run, control: SandboxClient, streams: list[str]) -> None:

@@ -13,10 +13,9 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from aroflo_sandbox.harness import SandboxClient, latest_states, sync
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.zones import ZONES
-from integration_tests.conftest import SandboxClient
-from integration_tests.test_incremental import latest_states, sync
 
 TRACKED = sorted(z.param for z in ZONES.values() if z.lastupdate_name)
 

@@ -20,7 +20,6 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 CONNECTOR = REPO / ".venv" / "bin" / "source-aroflo"
@@ -31,15 +30,9 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("AIRBYTE_CACHE_ROOT", str(REPO / ".demo"))
 
 import airbyte as ab  # noqa: E402
-import requests  # noqa: E402
 
+from aroflo_sandbox.harness import SandboxClient  # noqa: E402
 from aroflo_sandbox.server import Sandbox  # noqa: E402
-
-
-def sandbox_get(sandbox: Sandbox, route: str, **params: Any) -> Any:
-    response = requests.get(f"{sandbox.url}_sandbox/{route}", params=params, timeout=60)
-    response.raise_for_status()
-    return response.json()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,14 +67,15 @@ def main(argv: list[str] | None = None) -> int:
         result = source.read(cache=cache, force_full_refresh=True, write_strategy="replace")
         seconds = time.monotonic() - started
 
-        zones = sandbox_get(sandbox, "zones")  # zone -> {stream, count}
+        control = SandboxClient(sandbox)
+        zones = control.get("zones")  # zone -> {stream, count}
         zone_of = {entry["stream"]: zone for zone, entry in zones.items()}
-        stats = sandbox_get(sandbox, "stats")
+        stats = control.stats()
         rows = []
         for stream in streams:
             zone = zone_of[stream]
             in_duckdb = len(result[stream])
-            truth = len(sandbox_get(sandbox, "truth", zone=zone)["records"])
+            truth = len(control.truth(zone))
             calls = stats["by_zone"].get(zone.lower(), 0)
             counted = stats["daily_counted"].get(zone.lower(), 0)
             rows.append((stream, in_duckdb, truth, calls, counted))

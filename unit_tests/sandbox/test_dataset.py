@@ -13,8 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from aroflo_sandbox.dataset import BASE_SIZES, REFERENCE_SIZES, Dataset, StoredRecord, generate
-from aroflo_sandbox.zones import ZONES, parse_api_datetime, zone_for_param
+from aroflo_sandbox.dataset import Dataset, generate
+from aroflo_sandbox.generator.plan import BASE_SIZES, REFERENCE_SIZES
+from aroflo_sandbox.records import StoredRecord
+from aroflo_sandbox.values import parse_api_datetime
+from aroflo_sandbox.zones import ZONES, zone_for_param
 
 NOW = datetime(2025, 11, 24, 3, 0, 0)
 MELBOURNE = ZoneInfo("Australia/Melbourne")
