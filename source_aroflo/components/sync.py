@@ -381,43 +381,43 @@ class ZoneSync(Cursor):
         return covered
 
     def _changes(self, now: datetime) -> Iterator[StreamSlice]:
+        """The zone's change-log entries since the position (minus the overlap), read whole first (free), then
+        the records they name: one per call while the sync's changes are few, else 50 a call."""
         assert self.plan.change_log is not None and self._state.position is not None
         since = self._state.position - self.settings.overlap
-        singles = batches = skipped = deleted = 0
+        latest: dict[str, Entry] = {}
         for rows in self._change_log.entries(self.plan.change_log, since):
-            latest: dict[str, Entry] = {}
             for entry in rows:
                 if entry.record_id not in latest or entry.at >= latest[entry.record_id].at:
                     latest[entry.record_id] = entry
-            wanted = []
-            for entry in latest.values():
-                done = self._state.recent.get(entry.record_id)
-                if done is not None and parse_iso(done) >= entry.at:
-                    skipped += 1
-                elif entry.deleted:
-                    deleted += 1
-                    with self._lock:
-                        self._tombstone(entry.record_id, entry.at)
-                else:
-                    wanted.append(entry)
-            if not wanted:
-                continue
-            if self._budget.take_singles(len(wanted), self.settings.single_fetch_limit):
-                singles += len(wanted)
-                groups = [[entry] for entry in wanted]
+        wanted, skipped, deleted = [], 0, 0
+        for entry in latest.values():
+            done = self._state.recent.get(entry.record_id)
+            if done is not None and parse_iso(done) >= entry.at:
+                skipped += 1  # fetched at (or after) that very change: the overlap costs nothing
+            elif entry.deleted:
+                deleted += 1
+                with self._lock:
+                    self._tombstone(entry.record_id, entry.at)
             else:
-                groups = [wanted[i : i + BATCH] for i in range(0, len(wanted), BATCH)]
-                batches += len(groups)
-            for group in groups:
-                read = _Read("fetch", changes={entry.record_id: iso(entry.at) for entry in group})
-                where = self.plan.ids_where(list(read.changes))
-                yield self._slice(read, where=where, page=1, page_size=500, changes=read.changes)
+                wanted.append(entry)
+        singles = bool(wanted) and self._budget.take_singles(len(wanted), self.settings.single_fetch_limit)
+        groups = (
+            [[e] for e in wanted]
+            if singles
+            else [wanted[i : i + BATCH] for i in range(0, len(wanted), BATCH)]
+        )
         LOGGER.info(
-            f"{self.plan.stream}: LastUpdate since {iso(since)}: {singles} record(s) fetched one per call "
-            f"(secondary allowance), {batches} batch call(s) (daily budget), {deleted} deletion(s), "
+            f"{self.plan.stream}: LastUpdate since {iso(since)}: "
+            f"{len(wanted) if singles else 0} record(s) fetched one per call (secondary allowance), "
+            f"{0 if singles else len(groups)} batch call(s) (daily budget), {deleted} deletion(s), "
             f"{skipped} entr{'y' if skipped == 1 else 'ies'} already fetched."
         )
         self._finish = lambda: self._advance(now)
+        for group in groups:
+            read = _Read("fetch", changes={entry.record_id: iso(entry.at) for entry in group})
+            where = self.plan.ids_where(list(read.changes))
+            yield self._slice(read, where=where, page=1, page_size=500, changes=read.changes)
 
     def _close_fetch(self, read: _Read) -> None:
         recent = dict(self._state.recent)
