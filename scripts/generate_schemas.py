@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
 
 from aroflo_sandbox.dataset import generate
 from aroflo_sandbox.documented import example_records, zone_docs
@@ -404,6 +405,7 @@ class Definitions:
 
 
 def merge(into: Record, record: Record) -> None:
+    """Fold what was seen in `record` into `into`: an inline sub-record into the reference it is."""
     for key, shape in record.fields.items():
         target = into.fields.setdefault(key, Shape(shape.record))
         target.types |= shape.types
@@ -644,9 +646,12 @@ def fields_doc(schemas: dict[str, Any]) -> str:
     """
     streams = [name for name in schemas if name != "shared"]
     rows = {name: leaf_fields(resolved(schemas, schemas[name])) for name in streams}
+    # Counted as the connector declares them: shared definitions expanded where they are used.
+    expanded = ManifestReferenceResolver().preprocess_manifest({"schemas": schemas})["schemas"]
+    counts = {name: leaf_fields(expanded[name]) for name in streams}
     lines = ["# AroFlo streams: fields and types", "", *textwrap.dedent(intro).strip().splitlines(), ""]
-    lines += ["| Stream | Fields | AroFlo fields typed beyond text |", "|:--|--:|--:|"]
-    lines += [f"| [`{s}`](#{s}) | {len(rows[s])} | {typed_beyond_string(rows[s])} |" for s in streams]
+    lines += ["| Stream | Fields (nested included) | AroFlo fields typed beyond text |", "|:--|--:|--:|"]
+    lines += [f"| [`{s}`](#{s}) | {len(counts[s])} | {typed_beyond_string(counts[s])} |" for s in streams]
     lines += ["", "## Shared definitions", "", *textwrap.dedent(shared_intro).strip().splitlines(), ""]
     lines += ["| Definition | Used by |", "|:--|:--|"]
     for name, paths in usage(schemas).items():
