@@ -24,6 +24,7 @@ from typing import Any
 
 import requests
 import yaml
+from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
 
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.zones import ZONES
@@ -36,6 +37,13 @@ INCREMENTAL = sorted(
     {z.stream for z in ZONES.values() if z.lastupdate_name} | {"last_update", "inventory_stock_levels"}
 )
 MANIFEST = yaml.safe_load((Path(__file__).parent.parent / "source_aroflo" / "manifest.yaml").read_text())
+# Each stream's JSON schema as the connector declares it: shared definitions (`$ref`) resolved, as the CDK
+# resolves them when it loads the manifest.
+STREAM_SCHEMAS: dict[str, dict[str, Any]] = {
+    name: schema
+    for name, schema in ManifestReferenceResolver().preprocess_manifest(MANIFEST)["schemas"].items()
+    if name != "shared"
+}
 # The joins a config without `joins` gets, per stream, as the spec declares them.
 _JOIN_OPTIONS = MANIFEST["spec"]["connection_specification"]["properties"]["joins"]["properties"]
 DEFAULT_JOINS: dict[str, list[str]] = {stream: option["default"] for stream, option in _JOIN_OPTIONS.items()}

@@ -8,12 +8,13 @@ client are in `aroflo_sandbox/harness.py`, shared with the scripts.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import FormatChecker
 
 from aroflo_sandbox.harness import SandboxClient, write_json
 from aroflo_sandbox.server import Sandbox
@@ -105,6 +106,40 @@ def assert_same_records(
         if (d := differences({**dict.fromkeys(truth[k]), **without_change_fields(got[k])}, truth[k]))
     }
     assert not differing, (stream, dict(list(differing.items())[:3]))
+
+
+def format_checker() -> FormatChecker:
+    """`date` is YYYY-MM-DD; `date-time` is ISO 8601, with `Z` exactly when `airbyte_type` says the field
+    is a timestamp with time zone (checked separately in timezone_errors)."""
+    checker = FormatChecker(formats=())
+
+    @checker.checks("date", raises=ValueError)
+    def is_date(value: object) -> bool:
+        return not isinstance(value, str) or (len(value) == 10 and bool(date.fromisoformat(value)))
+
+    @checker.checks("date-time", raises=ValueError)
+    def is_date_time(value: object) -> bool:
+        return not isinstance(value, str) or bool(datetime.fromisoformat(value.removesuffix("Z")))
+
+    return checker
+
+
+def timezone_errors(value: object, schema: dict, path: str = "") -> list[str]:
+    """Date-times that end in `Z` where the schema says site-local, or lack it where it says UTC."""
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return [e for k, v in value.items() if k in properties for e in timezone_errors(v, properties[k], k)]
+    if isinstance(value, list):
+        return [e for item in value for e in timezone_errors(item, schema.get("items", {}), path)]
+    kind = schema.get("airbyte_type")
+    timestamp = kind in ("timestamp_with_timezone", "timestamp_without_timezone")
+    if (
+        isinstance(value, str)
+        and timestamp
+        and (value.endswith("Z") != (kind == "timestamp_with_timezone") or "+" in value[10:])
+    ):
+        return [f"{path}={value!r} is not a {kind}"]
+    return []
 
 
 @pytest.fixture(scope="session")

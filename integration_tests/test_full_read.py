@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft7Validator, FormatChecker
+from jsonschema import Draft7Validator
 
+from aroflo_sandbox.zones import ZONES
 from aroflo_sandbox.harness import (
-    MANIFEST,
+    STREAM_SCHEMAS,
     STREAMS,
     Run,
     SandboxClient,
@@ -20,8 +20,7 @@ from aroflo_sandbox.harness import (
     run_connector,
     write_json,
 )
-from aroflo_sandbox.zones import ZONES
-from integration_tests.conftest import assert_same_records
+from integration_tests.conftest import assert_same_records, format_checker, timezone_errors
 
 
 @pytest.fixture(scope="module")
@@ -103,61 +102,23 @@ def test_records_are_strings_as_aroflo_sends_them(full_read):
     json.dumps(run.records)  # serialisable as-is
 
 
-def _format_checker() -> FormatChecker:
-    """`date` is YYYY-MM-DD; `date-time` is ISO 8601, with `Z` exactly when `airbyte_type` says the field
-    is a timestamp with time zone (checked separately in _timezones_as_declared)."""
-    checker = FormatChecker(formats=())
-
-    @checker.checks("date", raises=ValueError)
-    def is_date(value: object) -> bool:
-        return not isinstance(value, str) or (len(value) == 10 and bool(date.fromisoformat(value)))
-
-    @checker.checks("date-time", raises=ValueError)
-    def is_date_time(value: object) -> bool:
-        return not isinstance(value, str) or bool(datetime.fromisoformat(value.removesuffix("Z")))
-
-    return checker
-
-
-def _timezones_as_declared(value: object, schema: dict, path: str = "") -> list[str]:
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        return [
-            e
-            for k, v in value.items()
-            if k in properties
-            for e in _timezones_as_declared(v, properties[k], k)
-        ]
-    if isinstance(value, list):
-        return [e for item in value for e in _timezones_as_declared(item, schema.get("items", {}), path)]
-    kind = schema.get("airbyte_type")
-    timestamp = kind in ("timestamp_with_timezone", "timestamp_without_timezone")
-    if (
-        isinstance(value, str)
-        and timestamp
-        and (value.endswith("Z") != (kind == "timestamp_with_timezone") or "+" in value[10:])
-    ):
-        return [f"{path}={value!r} is not a {kind}"]
-    return []
-
-
 @pytest.mark.parametrize("stream", STREAMS)
 def test_every_record_is_valid_against_its_precise_schema(full_read, stream):
     run, _ = full_read
-    schema = MANIFEST["schemas"][stream]
-    validator = Draft7Validator(schema, format_checker=_format_checker())
+    schema = STREAM_SCHEMAS[stream]
+    validator = Draft7Validator(schema, format_checker=format_checker())
     records = run.records.get(stream, [])
     assert records
     for record in records:
         errors = [
             f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(record)
         ]
-        errors += _timezones_as_declared(record, schema)
+        errors += timezone_errors(record, schema)
         assert not errors, (stream, errors[:5])
 
 
 def test_schemas_type_values_beyond_strings_and_keep_ids_as_strings():
-    for stream, schema in MANIFEST["schemas"].items():
+    for stream, schema in STREAM_SCHEMAS.items():
         properties = schema["properties"]
         assert schema["additionalProperties"] is True, stream
         typed = [f for f, s in properties.items() if s.get("type") != ["null", "string"] or "format" in s]

@@ -44,7 +44,8 @@ def changes(plan: ZonePlan, parameters: dict[str, Any]) -> str:
         return "its own `lastupdateutc` (10-minute overlap); free"
     if plan.change_log:
         fallback = (
-            f"a window on {_code(plan.updated.name)}" + (f" or {_code(plan.created.name)}" if plan.created else "")
+            f"a window on {_code(plan.updated.name)}"
+            + (f" or {_code(plan.created.name)}" if plan.created else "")
             if plan.updated
             else "a full re-read every `fallback_reread_hours` (deletions by comparing ids)"
         )

@@ -8,7 +8,9 @@ The schema says what a field is; this module only knows how AroFlo spells it:
   double cannot hold exactly is left as AroFlo sent it, never rounded;
 - date-times as `YYYY/MM/DD HH:mm:ss`, `YYYY-MM-DD HH:mm:ss.f` or `Oct 23, 2018 7:00:00 AM`, with no
   zone: `timestamp_with_timezone` fields (their name says utc) get a `Z`, the others stay site-local
-  wall-clock time without an offset; dates become `YYYY-MM-DD`.
+  wall-clock time without an offset; dates become `YYYY-MM-DD`;
+- a field declared as a boolean or text (featureaccess `featurevalue`: `["null", "boolean", "string"]`) reads
+  the boolean spellings as booleans ("TRUE" -> true) and passes other words as text ("Limited").
 A value that does not read as its declared type is passed on unchanged (and logged), so nothing is lost.
 """
 
@@ -156,6 +158,8 @@ def normalize(
     if isinstance(value, str) and not value.strip():
         return None
     if "boolean" in types:
+        if "string" in types and str(value).strip().lower() not in TRUE | FALSE:
+            return value  # a boolean-or-text field: other words are text
         return to_boolean(value)
     if "integer" in types or "number" in types:
         return to_number(value, integer="number" not in types)

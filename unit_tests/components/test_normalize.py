@@ -62,6 +62,21 @@ def test_a_value_that_is_not_a_boolean_is_refused(odd):
 
 
 @pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ("TRUE", True),
+        ("false", False),
+        (" ", None),
+        ("Limited", "Limited"),
+        ("All Task Notes", "All Task Notes"),
+    ],
+)
+def test_a_boolean_or_text_field_types_booleans_and_keeps_other_words(sent, expected):
+    """Users featureaccess `featurevalue`: TRUE/FALSE, or words such as "Limited" (AroFlo's notes)."""
+    assert normalize(sent, {"type": ["null", "boolean", "string"]}) == expected
+
+
+@pytest.mark.parametrize(
     ("sent", "expected", "text"),
     [
         ("296.7600", 296.76, "296.76"),  # 4-decimal money
