@@ -23,8 +23,8 @@ import pytest
 from jsonschema import Draft7Validator
 
 from aroflo_sandbox.documented import example_records
-from aroflo_sandbox.replay import ReplayServer
 from aroflo_sandbox.harness import MANIFEST, STREAM_SCHEMAS, Run, catalog, run_connector, write_json
+from aroflo_sandbox.replay import ReplayServer
 from integration_tests.conftest import differences, format_checker, timezone_errors, without_change_fields
 
 PARAMETERS = {s["$parameters"]["name"]: s["$parameters"] for s in MANIFEST["streams"]}

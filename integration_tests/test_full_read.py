@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
-from aroflo_sandbox.zones import ZONES
 from aroflo_sandbox.harness import (
     STREAM_SCHEMAS,
     STREAMS,
@@ -20,6 +19,7 @@ from aroflo_sandbox.harness import (
     run_connector,
     write_json,
 )
+from aroflo_sandbox.zones import ZONES
 from integration_tests.conftest import assert_same_records, format_checker, timezone_errors
 
 

@@ -39,7 +39,7 @@ def full_read_where(plan: ZonePlan) -> str:
     return text
 
 
-def changes(plan: ZonePlan, parameters: dict[str, Any]) -> str:
+def changes(plan: ZonePlan) -> str:
     if plan.zone.lower() == "lastupdate":
         return "its own `lastupdateutc` (10-minute overlap); free"
     if plan.change_log:
@@ -57,8 +57,8 @@ def changes(plan: ZonePlan, parameters: dict[str, Any]) -> str:
 
 def table() -> str:
     rows = [
-        "| Stream | `zone=` | Record key | Primary key | Full-read WHERE (no start date) | `start_date` filters on "
-        "| How changes are found (incremental) |",
+        "| Stream | `zone=` | Record key | Primary key | Full-read WHERE (no start date) "
+        "| `start_date` filters on | How changes are found (incremental) |",
         "|:--|:--|:--|:--|:--|:--|:--|",
     ]
     for parameters in streams():
@@ -71,7 +71,7 @@ def table() -> str:
         keys = ", ".join(f"`{k}`" for k in parameters["primary_key"])
         rows.append(
             f"| `{plan.stream}` | `{plan.zone}` | `{plan.record_key}` | {keys} | {where} | {start} "
-            f"| {changes(plan, parameters)} |"
+            f"| {changes(plan)} |"
         )
     return "\n".join(rows)
 
