@@ -173,7 +173,7 @@ def test_docs_stream_table_matches_discover() -> None:
         for stream in catalog.streams
     }
     documented = {
-        row[0].strip("`"): [key.strip("` ") for key in row[2].split(",")]
+        row[0].strip("`"): [key.strip("` ") for key in row[3].split(",")]
         for row in docs_table("## Supported streams")
     }
     assert documented == discovered
