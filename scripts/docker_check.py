@@ -166,11 +166,10 @@ def base_image(engine: Engine) -> Base:
         )
         if made.returncode:
             raise AssertionError(f"no pinned base image and the stand-in failed:\n{made.stderr[-3000:]}")
-    return Base(
-        tag,
-        f"the local stand-in from scripts/local_base_image.sh: the pinned base cannot be pulled "
-        f"({last_line(pulled.stderr)})",
-    )
+    error = last_line(pulled.stderr)
+    error = error if len(error) <= 120 else "..." + error[-120:]
+    why = f"the stand-in from scripts/local_base_image.sh; the pinned base cannot be pulled: {error}"
+    return Base(tag, why)
 
 
 def build(engine: Engine) -> Image:
