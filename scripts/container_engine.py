@@ -9,7 +9,8 @@ Docker needs nothing from us. podman's defaults can fail where the host limits c
 kernel with hybrid (v1 + v2) cgroups, and a runtime without CAP_SYS_RESOURCE cannot raise rlimits to
 podman's defaults. Then a containers.conf in `.tools/` selects runc and explicit limits (`able_to_run`).
 podman builds also see the host's CA certificates, so a build behind a TLS-inspecting proxy trusts what
-the host trusts (Docker builds have no build-time volumes; its daemon has its own proxy settings).
+the host trusts (Docker builds have no build-time volumes; its daemon has its own proxy settings), and
+run without podman's layer cache, which would reuse a stale final stage (see `find`).
 """
 
 from __future__ import annotations
@@ -87,7 +88,12 @@ def find() -> Engine:
     else:
         found.append("no docker command")
     if shutil.which("podman"):
-        flags = ["-v", "/etc/ssl/certs:/etc/ssl/certs:ro"] if HOST_CA_CERTIFICATES.is_file() else []
+        # podman's layer cache keys `RUN --mount=type=bind,from=builder` without the mounted content, so it
+        # would reuse a final stage installed from an older wheel (seen with podman 4.3): no layer cache
+        # (`--layers=false` also keeps no intermediate images).
+        flags = ["--layers=false"]
+        if HOST_CA_CERTIFICATES.is_file():
+            flags += ["-v", "/etc/ssl/certs:/etc/ssl/certs:ro"]
         return Engine("podman", build_flags=tuple(flags))
     found.append("no podman command")
     raise NoEngine("; ".join(found))

@@ -177,6 +177,7 @@ def build(engine: Engine) -> Image:
     engine = engine.able_to_run(base.image)
     # Only a stand-in is passed as BASE_IMAGE: the pinned base is the Dockerfile's own default.
     base_arg = ["--build-arg", f"BASE_IMAGE={base.image}"] if base.is_stand_in else []
+    replaced = engine("image", "inspect", "--format", "{{.Id}}", IMAGE, timeout=60).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
         id_file = Path(tmp) / "id"
         started = time.monotonic()
@@ -190,6 +191,8 @@ def build(engine: Engine) -> Image:
                 f"{engine.name} build failed:\n{process.stdout[-4000:]}\n{process.stderr[-4000:]}"
             )
         image_id = id_file.read_text().strip()
+    if replaced and replaced.removeprefix("sha256:") != image_id.removeprefix("sha256:"):
+        engine("rmi", replaced, timeout=120)  # the image the tag left: unused now (refused if it is not)
 
     def inspect(name: str) -> dict[str, Any]:
         found = engine("image", "inspect", name, timeout=60)
