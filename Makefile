@@ -8,7 +8,11 @@ RUN := $(VENV)/bin
 # PyAirbyte's own environment (scripts/pyairbyte/uv.lock): kept out of the connector's dependencies.
 DEMO_VENV := .venv-demo
 
-.PHONY: install demo demo-env sandbox test test-all lint typecheck unit integration docker-check clean
+# The default test selection: everything but the long sandbox scenarios (`make test-all` runs those too).
+PYTEST := $(RUN)/pytest -q -m "not slow"
+
+.PHONY: install demo demo-env sandbox test test-all lint lint-check format-check typecheck unit integration \
+	docker-check clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -32,7 +36,8 @@ demo-env: $(DEMO_VENV)/.synced
 demo: install demo-env
 	PYTHONPATH=. $(DEMO_VENV)/bin/python scripts/demo.py $(DEMO_ARGS)
 
-## docker-check: build the image with podman (local stand-in base) and run spec/check/discover/read inside it
+## docker-check: build the image (Docker, else podman; the pinned base, else a local stand-in) and run
+## spec/check/discover/read inside it
 docker-check: install
 	PYTHONPATH=. $(RUN)/python scripts/docker_check.py
 
@@ -40,23 +45,28 @@ docker-check: install
 sandbox: install
 	PYTHONPATH=. $(RUN)/python -m aroflo_sandbox
 
-lint: install
+lint: lint-check format-check
+
+lint-check: install
 	$(RUN)/ruff check .
+
+format-check: install
 	$(RUN)/ruff format --check .
 
 typecheck: install
 	$(RUN)/mypy source_aroflo aroflo_sandbox
 
 unit: install
-	$(RUN)/pytest unit_tests -q
+	$(PYTEST) unit_tests
 
 integration: install demo-env
-	$(RUN)/pytest integration_tests -q
+	$(PYTEST) integration_tests
 
 ## test: lint, types and the whole default test suite (what CI runs): unit and integration tests, the CDK
-## standard tests, the Docker image built and run with podman, the PyAirbyte demo
+## standard tests, the Docker image built and run (skipped, saying so, on a machine without Docker or
+## podman), the PyAirbyte demo
 test: lint typecheck demo-env
-	$(RUN)/pytest -q -m "not slow"
+	$(PYTEST)
 
 ## test-all: also the long sandbox scenarios
 test-all: lint typecheck demo-env

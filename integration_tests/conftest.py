@@ -19,6 +19,9 @@ from jsonschema import FormatChecker
 from aroflo_sandbox.harness import SandboxClient, write_json
 from aroflo_sandbox.server import Sandbox
 
+# What became of the image tests (test_docker_image.py): one line at the end of the run.
+IMAGE_TESTS = pytest.StashKey[str]()
+
 
 def without_change_fields(record: dict[str, Any]) -> dict[str, Any]:
     """A record without the fields the connector adds for incremental sync (`_ab_cdc_*`)."""
@@ -176,3 +179,8 @@ def small(small_sandbox: Sandbox) -> Iterator[SandboxClient]:
 @pytest.fixture
 def config_path(sandbox: Sandbox, tmp_path: Path) -> str:
     return write_json(tmp_path / "config.json", sandbox.connector_config())
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    if IMAGE_TESTS in config.stash:
+        terminalreporter.write_line(config.stash[IMAGE_TESTS])

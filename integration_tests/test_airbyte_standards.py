@@ -7,11 +7,13 @@ and a read with a bad catalog. The CDK also checks that no secret value appears 
 
 Every scenario's `base_url` is pointed at one local AroFlo sandbox started for this module (a tenth of
 the default data: the same 42 zones and record shapes, 46 calls for a full read instead of 133), so
-the suite needs no AroFlo account and no network.
+the suite needs no AroFlo account and no network. The connector is constructed as `airbyte-cdk
+connector test` constructs it (`SourceAroflo()`, the config given to check/discover/read); that command
+runs the same scenarios against a sandbox at the configured address (see the root conftest.py).
 
-The CDK's Docker-based tests (`image_tests`) are replaced here: there is no Docker engine on these
-machines, and `integration_tests/test_docker_image.py` builds the image with podman and runs spec,
-check, discover and a full read inside the container instead.
+The CDK's Docker-based tests (`image_tests`) are replaced here by `integration_tests/test_docker_image.py`,
+which builds this repository's Dockerfile with Docker or podman and runs spec, check, discover and a
+full read inside the container; `airbyte-cdk image test` runs the CDK's on a machine with Docker.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]
 
 SANDBOX_SCALE = 0.1
 IMAGE_TESTS_REASON = (
-    "no Docker engine here: the image is built with podman and run (spec, check, discover, read) "
-    "by integration_tests/test_docker_image.py"
+    "the image is built from the Dockerfile and run (spec, check, discover, read) by "
+    "integration_tests/test_docker_image.py; `airbyte-cdk image test` runs the CDK's image tests"
 )
 
 
@@ -61,18 +63,7 @@ class TestSourceAroflo(standard_tests.SourceTestSuiteBase):
             pointed.append(scenario.model_copy(update={"config_dict": {**config, "base_url": sandbox_url()}}))
         return pointed
 
-    @classmethod
-    def create_connector(cls, scenario: ConnectorTestScenario | None) -> SourceAroflo:
-        # The config must reach the constructor: the declarative source builds its streams from it.
-        # `spec` runs without a scenario (and without a config).
-        config = (
-            scenario.get_config_dict(connector_root=cls.get_connector_root_dir(), empty_if_missing=True)
-            if scenario
-            else None
-        )
-        return SourceAroflo(config=config or None, catalog=None, state=None)
-
-    # ---- the CDK's image tests: done with podman by test_docker_image.py --------------------------
+    # ---- the CDK's image tests: done by test_docker_image.py --------------------------------------
     @pytest.mark.skip(reason=IMAGE_TESTS_REASON)
     def test_docker_image_build_and_spec(self) -> None: ...
 

@@ -1,9 +1,10 @@
-"""The connector image, built with podman from the repository's `Dockerfile` and run against the sandbox.
+"""The connector image, built from the repository's `Dockerfile` and run against the sandbox.
 
 The checks live in `scripts/docker_check.py` (also `make docker-check`); this module runs them in the
-test suite. Building needs podman and the stand-in base image, which `../shared/tools/local-base-image.sh`
-installs (Debian packages, as root): about a minute the first time on a machine, then cached.
-Deselect with `-m "not image"` where that is not possible.
+test suite, with Docker or podman, on the pinned base image or, when its registry cannot be reached, on
+the local stand-in from scripts/local_base_image.sh (about a minute to build, the first time on a machine).
+On a machine with neither engine they are skipped, and the end of the test run says so in one line;
+with AROFLO_REQUIRE_IMAGE_TESTS=1 (`.ci/run`) podman is installed instead, and no engine is a failure.
 """
 
 from __future__ import annotations
@@ -14,14 +15,29 @@ from pathlib import Path
 import pytest
 
 from aroflo_sandbox.server import Sandbox
+from integration_tests.conftest import IMAGE_TESTS
 from scripts import docker_check
+from scripts.container_engine import NoEngine
 
 pytestmark = [pytest.mark.image, pytest.mark.timeout(1800)]
 
 
 @pytest.fixture(scope="module")
-def image() -> docker_check.Image:
-    return docker_check.build()
+def image(request: pytest.FixtureRequest) -> docker_check.Image:
+    try:
+        engine = docker_check.engine()
+    except NoEngine as missing:
+        if docker_check.REQUIRED:
+            request.config.stash[IMAGE_TESTS] = f"image tests FAILED: required, but {missing}"
+            pytest.fail(f"AROFLO_REQUIRE_IMAGE_TESTS=1, but no container engine: {missing}", pytrace=False)
+        request.config.stash[IMAGE_TESTS] = (
+            f"image tests skipped: no container engine here ({missing}). "
+            f"To run them: {docker_check.HOW_TO_RUN}"
+        )
+        pytest.skip(f"no container engine: {missing}")
+    built = docker_check.build(engine)
+    request.config.stash[IMAGE_TESTS] = f"image tests: {built.describe()}"
+    return built
 
 
 @pytest.fixture(scope="module")

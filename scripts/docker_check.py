@@ -1,24 +1,25 @@
-"""Build the connector image with podman and prove it works: spec, check, discover and a full read of
-every stream run *inside the container* against the local AroFlo sandbox.
+"""Build the connector image and prove it works: spec, check, discover and a full read of every stream run
+*inside the container* against the local AroFlo sandbox.
 
     make docker-check          # or: PYTHONPATH=. .venv/bin/python scripts/docker_check.py
 
-The image is built from the repository's own `Dockerfile`, the one users build, with only the base
-image swapped: these machines have no Docker engine and cannot pull `airbyte/python-connector-base`, so
-`../shared/tools/local-base-image.sh` installs podman (Debian packages) and builds a local stand-in with
-the same layout (Debian bookworm, Python 3.11 with pip, user `airbyte`, /airbyte/integration_code).
-`integration_tests/test_docker_image.py` runs the same checks under pytest (so CI runs them).
+The image is built from the repository's own `Dockerfile`, the one users build, with Docker if its daemon
+answers, else with podman (scripts/container_engine.py). It is built on the pinned base image (metadata.yaml,
+the Dockerfile's default BASE_IMAGE) when that can be pulled; only when the registry cannot be reached is
+it built on a local stand-in, made by scripts/local_base_image.sh (Debian bookworm, Python 3.11 with pip,
+user `airbyte`, /airbyte/integration_code). The output says which base was used, and why.
+`integration_tests/test_docker_image.py` runs the same checks under pytest.
 
-Environment: AROFLO_BASE_IMAGE_SCRIPT (default ../shared/tools/local-base-image.sh beside the clone),
-AROFLO_IMAGE (default airbyte/source-aroflo:dev), AROFLO_IMAGE_SCALE (sandbox data scale, default 0.1).
+Environment: AROFLO_IMAGE (default airbyte/source-aroflo:dev), AROFLO_IMAGE_SCALE (sandbox data scale,
+default 0.1), AROFLO_REQUIRE_IMAGE_TESTS=1 (install podman when there is no engine, as `.ci/run` does).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -32,13 +33,18 @@ from typing import Any
 import requests
 import yaml
 
+from scripts import container_engine
+from scripts.container_engine import Engine, NoEngine, last_line
+
 REPO = Path(__file__).resolve().parents[1]
-BASE_IMAGE_SCRIPT = Path(
-    os.environ.get("AROFLO_BASE_IMAGE_SCRIPT", REPO.parent / "shared" / "tools" / "local-base-image.sh")
-)
-LOCAL_BASE_IMAGE = "localhost/python-connector-base:local"
+STAND_IN_SCRIPT = REPO / "scripts" / "local_base_image.sh"
 IMAGE = os.environ.get("AROFLO_IMAGE", "airbyte/source-aroflo:dev")
 SCALE = float(os.environ.get("AROFLO_IMAGE_SCALE", "0.1"))
+REQUIRED = os.environ.get("AROFLO_REQUIRE_IMAGE_TESTS") == "1"
+HOW_TO_RUN = (
+    "install Docker or podman and run `make docker-check` or `make test`; as root on Debian, "
+    "`AROFLO_REQUIRE_IMAGE_TESTS=1 make test` installs podman and runs them (as .ci/run does)"
+)
 SECRET_KEYS = ("u_encoded", "p_encoded", "org_encoded", "secret_key")
 # What the final image must not contain: build tools, the build backend, test tooling, the repo's tests.
 FORBIDDEN_COMMANDS = ("uv", "gcc", "cc", "make", "git", "pytest", "ruff", "mypy")
@@ -80,32 +86,43 @@ class Run:
         )
 
 
+@dataclass(frozen=True)
+class Base:
+    """The image the Dockerfile was built FROM, and why that one."""
+
+    image: str
+    why: str
+
+    @property
+    def is_stand_in(self) -> bool:
+        return self.image.startswith("localhost/")
+
+
 @dataclass
 class Image:
-    """The built image, and the podman environment to run it with."""
+    """The built image (by id: another build may move its tag meanwhile) and the engine that runs it."""
 
-    name: str
-    env: dict[str, str]
-    podman_flags: list[str]
+    id: str
+    engine: Engine
+    base: Base
     inspect: dict[str, Any]
     size: int
     base_size: int
     build_seconds: float
 
-    def podman(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["podman", *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
-        )
+    def describe(self) -> str:
+        built = f"built with {self.engine.name} in {self.build_seconds:.0f} s"
+        return f"{built} on {self.base.image}: {self.base.why}"
 
     def run(self, *args: str, mounts: dict[str, str] | None = None, entrypoint: str | None = None) -> Run:
-        """`podman run` the image on the host network (the sandbox listens on the host's loopback)."""
+        """`run` the image on the host network (the sandbox listens on the host's loopback)."""
         command = ["run", "--rm", "--network=host"]
         for host, container in (mounts or {}).items():
             command += ["-v", f"{host}:{container}:ro"]
         if entrypoint:
             command += ["--entrypoint", entrypoint]
         started = time.monotonic()
-        process = self.podman(*command, self.name, *args)
+        process = self.engine(*command, self.id, *args)
         run = Run(process.returncode, process.stdout, process.stderr, time.monotonic() - started)
         for line in process.stdout.splitlines():
             if line.startswith("{"):
@@ -118,52 +135,78 @@ def metadata() -> dict[str, Any]:
     return yaml.safe_load((REPO / "metadata.yaml").read_text())["data"]
 
 
-def podman_environment() -> tuple[dict[str, str], list[str]]:
-    """Install podman and build the stand-in base image if needed; return the env and build flags."""
-    if not BASE_IMAGE_SCRIPT.is_file():
-        raise SystemExit(f"{BASE_IMAGE_SCRIPT} not found: the shared/ folder must sit beside the clone")
-    subprocess.run(["bash", str(BASE_IMAGE_SCRIPT)], check=True, timeout=900)
-    exports = subprocess.run(
-        ["bash", str(BASE_IMAGE_SCRIPT), "--env"], check=True, capture_output=True, text=True
-    ).stdout
-    env = dict(os.environ)
-    for line in exports.splitlines():
-        words = shlex.split(line)
-        if len(words) == 2 and words[0] == "export" and "=" in words[1]:
-            key, _, value = words[1].partition("=")
-            env[key] = value
-    return env, shlex.split(env.get("PODMAN_BUILD_FLAGS", ""))
+def engine() -> Engine:
+    """The machine's engine; with AROFLO_REQUIRE_IMAGE_TESTS=1, podman is installed if there is none."""
+    return container_engine.require() if REQUIRED else container_engine.find()
 
 
-def build() -> Image:
-    env, flags = podman_environment()
-    started = time.monotonic()
-    process = subprocess.run(
-        ["podman", "build", *flags, "--build-arg", f"BASE_IMAGE={LOCAL_BASE_IMAGE}", "-t", IMAGE, str(REPO)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-        check=False,
-    )
-    seconds = time.monotonic() - started
-    if process.returncode:
-        raise AssertionError(f"podman build failed:\n{process.stdout[-4000:]}\n{process.stderr[-4000:]}")
+def stand_in_tag() -> str:
+    """The stand-in's tag names the script that made it, so a changed script builds a new one."""
+    digest = hashlib.sha256(STAND_IN_SCRIPT.read_bytes()).hexdigest()[:12]
+    return f"localhost/python-connector-base:stand-in-{digest}"
+
+
+def base_image(engine: Engine) -> Base:
+    """The pinned base image if it is here or can be pulled; else the local stand-in (built if missing)."""
+    pinned = metadata()["connectorBuildOptions"]["baseImage"]
+    if engine.has_image(pinned):
+        return Base(pinned, "the pinned base image")
+    pulled = engine("pull", pinned, timeout=900)
+    if pulled.returncode == 0:
+        return Base(pinned, "the pinned base image, pulled")
+    tag = stand_in_tag()
+    if not engine.has_image(tag):
+        made = subprocess.run(
+            ["bash", str(STAND_IN_SCRIPT), engine.name, tag],
+            env=engine.env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
+        )
+        if made.returncode:
+            raise AssertionError(f"no pinned base image and the stand-in failed:\n{made.stderr[-3000:]}")
+    error = last_line(pulled.stderr)
+    error = error if len(error) <= 120 else "..." + error[-120:]
+    why = f"the stand-in from scripts/local_base_image.sh; the pinned base cannot be pulled: {error}"
+    return Base(tag, why)
+
+
+def build(engine: Engine) -> Image:
+    base = base_image(engine)
+    engine = engine.able_to_run(base.image)
+    # Only a stand-in is passed as BASE_IMAGE: the pinned base is the Dockerfile's own default.
+    base_arg = ["--build-arg", f"BASE_IMAGE={base.image}"] if base.is_stand_in else []
+    replaced = engine("image", "inspect", "--format", "{{.Id}}", IMAGE, timeout=60).stdout.strip()
+    with tempfile.TemporaryDirectory() as tmp:
+        id_file = Path(tmp) / "id"
+        started = time.monotonic()
+        process = engine(
+            "build", *engine.build_flags, *base_arg, "--iidfile", str(id_file), "-t", IMAGE, str(REPO),
+            timeout=1800,
+        )  # fmt: skip
+        seconds = time.monotonic() - started
+        if process.returncode:
+            raise AssertionError(
+                f"{engine.name} build failed:\n{process.stdout[-4000:]}\n{process.stderr[-4000:]}"
+            )
+        image_id = id_file.read_text().strip()
+    if replaced and replaced.removeprefix("sha256:") != image_id.removeprefix("sha256:"):
+        engine("rmi", replaced, timeout=120)  # the image the tag left: unused now (refused if it is not)
 
     def inspect(name: str) -> dict[str, Any]:
-        out = subprocess.run(
-            ["podman", "image", "inspect", name], env=env, capture_output=True, text=True, check=True
-        ).stdout
-        return json.loads(out)[0]
+        found = engine("image", "inspect", name, timeout=60)
+        assert found.returncode == 0, found.stderr
+        return json.loads(found.stdout)[0]
 
-    data = inspect(IMAGE)
+    data = inspect(image_id)
     return Image(
-        name=IMAGE,
-        env=env,
-        podman_flags=flags,
+        id=image_id,
+        engine=engine,
+        base=base,
         inspect=data,
         size=int(data["Size"]),
-        base_size=int(inspect(LOCAL_BASE_IMAGE)["Size"]),
+        base_size=int(inspect(base.image)["Size"]),
         build_seconds=seconds,
     )
 
@@ -323,9 +366,14 @@ def main() -> int:
     from aroflo_sandbox.server import Sandbox
 
     started = time.monotonic()
-    print(f"building {IMAGE} with podman on {LOCAL_BASE_IMAGE} ...", flush=True)
-    image = build()
-    print(f"built in {image.build_seconds:.0f} s", flush=True)
+    try:
+        found = engine()
+    except NoEngine as missing:
+        print(f"no container engine here ({missing}).\nTo run the image check: {HOW_TO_RUN}")
+        return 1
+    print(f"building {IMAGE} with {found.name} ...", flush=True)
+    image = build(found)
+    print(f"{IMAGE} {image.describe()}", flush=True)
     with Sandbox(port=0, scale=SCALE) as sandbox, tempfile.TemporaryDirectory() as tmp:
         truth = sandbox_truth(sandbox.url)
         folder = Path(tmp)
@@ -345,7 +393,7 @@ def main() -> int:
                 failures += 1
                 print(f"FAIL  {name:<15}{error}", flush=True)
     print(
-        f"\n{IMAGE}: {image.size / 1e6:.0f} MB (base {image.base_size / 1e6:.0f} MB); "
+        f"\n{IMAGE}: {image.size / 1e6:.0f} MB (base {image.base_size / 1e6:.0f} MB, {image.base.image}); "
         f"{len(checks) - failures}/{len(checks)} checks passed in {time.monotonic() - started:.0f} s"
     )
     return 1 if failures else 0

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from airbyte_cdk.models import AirbyteStateMessage, ConfiguredAirbyteCatalog
+from airbyte_cdk.models import (
+    AirbyteCatalog,
+    AirbyteConnectionStatus,
+    AirbyteMessage,
+    AirbyteStateMessage,
+    ConfiguredAirbyteCatalog,
+)
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
 from source_aroflo.components.factory import AroFloComponentFactory
@@ -12,7 +19,11 @@ from source_aroflo.components.factory import AroFloComponentFactory
 class SourceAroflo(YamlDeclarativeSource):
     """The connector is declared in manifest.yaml; this class binds it to catalog, config and state.
 
-    The config must reach the constructor: the concurrent declarative source builds its streams from it.
+    The concurrent declarative source builds its streams from the config it is constructed with, and
+    `check`/`discover`/`read` ignore the config they are given. A source constructed without a config
+    (as Airbyte's standard tests do: `SourceAroflo()`, then `check --config ...`) therefore hands those
+    calls to a source constructed with theirs:
+    `SourceAroflo().check(logger, config)` -> `SourceAroflo(config=config).check(logger, config)`.
     """
 
     def __init__(
@@ -26,3 +37,35 @@ class SourceAroflo(YamlDeclarativeSource):
         # The zone streams' cursor and collaborators (components/factory.py); the CDK builds its component
         # factory in its constructor and offers no way to pass one in.
         self._constructor = AroFloComponentFactory.adopt(self._constructor, self._config)
+        self._options_without_config = None if config else kwargs
+
+    def _configured_with(
+        self,
+        config: Mapping[str, Any],
+        catalog: ConfiguredAirbyteCatalog | None = None,
+        state: list[AirbyteStateMessage] | None = None,
+    ) -> SourceAroflo | None:
+        """A source constructed with `config` if this one was constructed without a config, else None."""
+        if self._options_without_config is None or not config:
+            return None
+        return type(self)(catalog=catalog, config=config, state=state, **self._options_without_config)
+
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        configured = self._configured_with(config)
+        return configured.check(logger, config) if configured else super().check(logger, config)
+
+    def discover(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteCatalog:
+        configured = self._configured_with(config)
+        return configured.discover(logger, config) if configured else super().discover(logger, config)
+
+    def read(
+        self,
+        logger: logging.Logger,
+        config: Mapping[str, Any],
+        catalog: ConfiguredAirbyteCatalog,
+        state: list[AirbyteStateMessage] | None = None,
+    ) -> Iterator[AirbyteMessage]:
+        configured = self._configured_with(config, catalog, state)
+        if configured:
+            return configured.read(logger, config, catalog, state)
+        return super().read(logger, config, catalog, state)
