@@ -5,7 +5,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from aroflo_sandbox.harness import BY_STREAM, STREAMS, SandboxClient, keyed, read, record_key
+from aroflo_sandbox.harness import (
+    BY_STREAM,
+    STREAMS,
+    SandboxClient,
+    keyed,
+    read,
+    record_key,
+    run_connector,
+    write_json,
+)
 from aroflo_sandbox.server import Sandbox
 from integration_tests.conftest import assert_same_records
 
@@ -88,3 +97,98 @@ def test_a_day_used_up_by_another_integration_ends_the_sync_at_status_7(small_sa
     stats = _read_until_the_day_runs_out(small_sandbox, small, tmp_path, {"daily": 3, "daily_used": 3})
     assert stats["daily_used"] == 3
     assert 1 <= stats["by_status"].get("7", 0) <= 2
+
+
+def test_a_query_too_slow_at_any_page_size_is_read_in_narrower_windows(
+    small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path
+):
+    # AroFlo's time on stock levels does not depend on the page size: only a window of a year or less answers.
+    small.post("faults", {"slow_query_window_days": {"inventorystocklevels": 366}})
+    streams = ["inventory_stock_levels", "tasks"]
+    run = read(small_sandbox, tmp_path, streams, page_size=40)
+    assert run.returncode == 0 and run.errors == [], run.errors
+    log = small.stats(log=True)["log"]
+    levels = [line for line in log if line["zone"].lower() == "inventorystocklevels"]
+    assert any(line["status"] == "888888" and line["pageSize"] == "10" for line in levels)
+    windows = [line for line in levels if line["status"] == "0" and len(line["where"]) == 2]
+    assert windows and all("lastupdateddatetimeutc|<|" in line["where"][1] for line in windows)
+    _assert_complete(run, small, streams)
+
+
+def test_a_zone_with_no_date_field_to_narrow_fails_with_a_clear_error(
+    small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path
+):
+    small.post("faults", {"slow_query_page_size": {"stages": 5}})
+    run = read(small_sandbox, tmp_path, ["stages", "priorities"])
+    assert run.returncode != 0
+    messages = " ".join(e["message"] for e in run.errors)
+    assert "stages" in messages and "no documented date field" in messages
+    assert run.statuses["priorities"] == "COMPLETE"  # the other streams are read
+
+
+def test_a_rejected_guard_clause_is_dropped_and_the_zone_read_without_it(
+    small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path
+):
+    """AroFlo answering "Invalid WHERE Clause" (status 9) to the always-true clause on a zone that documents
+    no default filter: the page is read again without it, with a warning, and nothing is missing."""
+    small.post("reject_where", {"zone": "priorities", "field": "priorityid"})
+    try:
+        run = read(small_sandbox, tmp_path, ["priorities"])
+    finally:
+        small.post("reject_where", {})
+    assert run.returncode == 0 and run.errors == [], run.errors
+    warnings = [m["log"]["message"] for m in run.of_type("LOG") if m["log"]["level"] == "WARN"]
+    assert any("rejected the clause" in w and "priorities" in w for w in warnings), warnings
+    wheres = [line["where"] for line in small.stats(log=True)["log"] if line["zone"] == "priorities"]
+    assert wheres[0] and wheres[-1] == []
+    _assert_complete(run, small, ["priorities"])
+
+
+def test_a_rejected_required_clause_names_the_zone_and_the_clause(
+    small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path
+):
+    small.post("reject_where", {"zone": "stages", "field": "stageid"})
+    try:
+        run = read(small_sandbox, tmp_path, ["stages"])
+    finally:
+        small.post("reject_where", {})
+    assert run.returncode != 0
+    message = " ".join(e["message"] for e in run.errors)
+    assert "stages" in message and "stageid" in message and "status 9" in message
+
+
+def test_two_stalled_calls_cost_the_timeout_and_lose_nothing(
+    small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path
+):
+    streams = ["tasks", "timesheets", "clients"]
+    small.post("limits", {"per_second": 1000, "per_minute": 100_000})
+    clean = read(small_sandbox, tmp_path / "clean", streams, request_timeout_seconds=10)
+    assert clean.returncode == 0, clean.errors
+    small.post("faults", {"stall_calls": [2, 5], "stall_seconds": 600})
+    stalled = read(small_sandbox, tmp_path / "stalled", streams, request_timeout_seconds=10)
+    small.post("faults", {})
+    small.post("limits", {"per_second": 3, "per_minute": 120})
+    assert stalled.returncode == 0 and stalled.errors == [], stalled.errors
+    _assert_complete(stalled, small, streams)
+    for stream in streams:
+        keys = [record_key(stream, r) for r in stalled.records[stream]]
+        assert len(keys) == len(set(keys)), stream  # the retried page is not emitted twice
+    extra = stalled.seconds - clean.seconds
+    print(f"\nread without stalls {clean.seconds:.1f} s, with two stalled calls {stalled.seconds:.1f} s")
+    assert 10 <= extra <= 2 * 10 + 15  # about one timeout per stalled call (the two may overlap)
+
+
+def test_check_against_a_stalled_server_fails_in_bounded_time(
+    small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path
+):
+    small.post("faults", {"stall": 1.0, "stall_seconds": 600})
+    config = write_json(tmp_path / "config.json", small_sandbox.connector_config())
+    started = time.monotonic()
+    run = run_connector(["check", "--config", config], timeout=300)
+    elapsed = time.monotonic() - started
+    small.post("faults", {})
+    status = run.of_type("CONNECTION_STATUS")[0]["connectionStatus"]
+    assert status["status"] == "FAILED"
+    assert "timed out" in status["message"].lower() or "timeout" in status["message"].lower(), status
+    print(f"\ncheck against a stalled server failed after {elapsed:.0f} s: {status['message'][:200]}")
+    assert elapsed < 150
