@@ -1,4 +1,4 @@
-"""What to ask AroFlo for next, given its answer (docs/aroflo.md#how-it-reads-aroflo).
+"""What to ask AroFlo for next, given its answer (docs/aroflo.md#how-a-zone-is-read).
 
 The first request of a partition is its slice (`zone`, `where`, `page`, `page_size`, from the stream's
 cursor); each next one is a token of the same shape, read by the requester's `request_parameters`. AroFlo's

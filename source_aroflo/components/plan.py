@@ -1,5 +1,5 @@
 """What one AroFlo zone offers a sync, from its stream's `$parameters` in the manifest, and the WHERE clauses
-built from it (docs/aroflo.md#how-it-reads-aroflo).
+built from it (docs/aroflo.md#how-a-zone-is-read).
 
 Only documented WHERE fields are used (each zone's WHERE table in AroFlo's API documentation):
 * `full_read: {date: <field>}` - the zone has a 30-day default filter; a full read defeats it with `<field> >
