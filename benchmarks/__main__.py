@@ -6,7 +6,7 @@ subprocesses with their output drained from a pipe. Then, at the largest size, t
 against AroFlo's real short limits (3/s, 120/min); at the smallest, the daily-budget cost of incremental
 syncs (benchmarks/incremental.py). Prints one table and writes the JSON it was made from.
 
-    python -m benchmarks                    # sizes 0.4 and 4 (20,347 and 202,233 records), ~15 min
+    python -m benchmarks                    # sizes 0.2 and 2 (10,243 and 101,188 records), ~12 min
     python -m benchmarks --smoke            # 5 streams at sizes 0.01 and 0.1, well under a minute
     python -m benchmarks --sizes 1 10 --out results.json
 
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=float, nargs="+", default=[0.4, 4.0], help="sandbox scales")
+    parser.add_argument("--sizes", type=float, nargs="+", default=[0.2, 2.0], help="sandbox scales")
     parser.add_argument("--streams", help="comma-separated streams (default: every stream discover lists)")
     parser.add_argument("--scattered", type=int, default=100, help="changes spread over zones (item 3b)")
     parser.add_argument("--bulk", type=int, default=10_000, help="changes in one zone (item 3c)")

@@ -9,10 +9,11 @@ On one sandbox, with the catalog `discover` allows (incremental wherever a strea
 4. a sync after `bulk` changes in one zone (the largest tracked zone read: each of its records
    updated once, then new records for the rest).
 
-The connector is a black box: states are passed back as a destination would, and the changes are
-stamped one second after the latest moment found anywhere in the saved states (where the connector
-says it has read to), so the next sync has to see them whatever the state's shape. Each sync reports
-how many of the changed records it delivered, which says whether the measurement measured anything.
+The connector is a black box: states are passed back as a destination would, and each change is
+stamped one second after the latest moment found anywhere in its stream's saved state (where the
+connector says it has read that stream to), so the next sync has to see it whatever the state's shape.
+Each sync reports how many of the changed records it delivered, which says whether the measurement
+measured anything.
 
     incremental_costs(sandbox, folder, catalog, streams, scattered=100, bulk=10_000)
     -> [IncrementalRow(sync="no change", daily_budget_calls=0, lastupdate_calls=30, ...), ...]
@@ -120,15 +121,24 @@ class Syncs:
             errors=measured.errors + ([measured.stderr_tail] if measured.returncode else []),
         )
 
-    def change_time(self) -> datetime:
-        """One second after where the saved states say the connector has read to (and in the past)."""
-        latest = latest_moment(list(self.states.values()))
-        if latest is None:
-            raise RuntimeError("no date-time in the saved states: cannot tell where the last sync read to")
-        at = latest + timedelta(seconds=1)
-        wait = (at - datetime.now(UTC).replace(tzinfo=None)).total_seconds() + 1
+    def change_times(self, zones: list[Zone]) -> dict[str, datetime]:
+        """Per zone, one second after where its stream's saved state says the connector has read to
+        (after where any state says so, if the stream has none of its own), and in the past.
+
+        Per stream, not one moment for all: streams may keep their position differently (the change-log
+        stream `last_update` reads up to the present, the zones' streams up to a few minutes ago), and a
+        change stamped after a later stream's position could still be ahead of the next sync's window.
+        """
+        anywhere = latest_moment(list(self.states.values()))
+        times = {}
+        for zone in zones:
+            latest = latest_moment(self.states.get(zone.stream, {})) or anywhere
+            if latest is None:
+                raise RuntimeError("no date-time in the saved states: cannot tell where the syncs read to")
+            times[zone.param] = latest + timedelta(seconds=1)
+        wait = (max(times.values()) - datetime.now(UTC).replace(tzinfo=None)).total_seconds() + 1
         time.sleep(max(0.0, wait))
-        return at
+        return times
 
 
 def delivered_keys(measured: Measured) -> set[tuple[str, str]]:
@@ -148,7 +158,8 @@ def record_ids(sandbox: SandboxProcess, zone: Zone) -> list[str]:
     return [str(r[zone.primary_key[0]]) for r in sandbox.get("truth", zone=zone.param)["records"]]
 
 
-def scattered_changes(sandbox: SandboxProcess, zones: list[Zone], count: int, at: datetime) -> set:
+def scattered_changes(sandbox: SandboxProcess, times: dict[str, datetime], count: int) -> set:
+    zones = [zone for zone in ZONES.values() if zone.param in times]
     rng = random.Random(13)
     ids = {zone.param: record_ids(sandbox, zone) for zone in zones}
     changed: set[tuple[str, str]] = set()
@@ -162,7 +173,7 @@ def scattered_changes(sandbox: SandboxProcess, zones: list[Zone], count: int, at
         record_id = rng.choice(ids[zone.param]) if op != "create" else ""
         if op == "delete":
             ids[zone.param].remove(record_id)
-        changed.add((zone.stream, mutate(sandbox, zone, op, at, record_id)))
+        changed.add((zone.stream, mutate(sandbox, zone, op, times[zone.param], record_id)))
     return changed
 
 
@@ -181,8 +192,8 @@ def incremental_costs(
     largest = max(zones, key=lambda z: counts[z.param])
     syncs = Syncs(sandbox, folder, catalog)
     rows = [syncs.run("first sync (no state)", set()), syncs.run("no change", set())]
-    changed = scattered_changes(sandbox, zones, scattered, syncs.change_time())
+    changed = scattered_changes(sandbox, syncs.change_times(zones), scattered)
     rows.append(syncs.run(f"{scattered:,} scattered changes", changed))
-    changed = bulk_changes(sandbox, largest, bulk, syncs.change_time())
+    changed = bulk_changes(sandbox, largest, bulk, syncs.change_times([largest])[largest.param])
     rows.append(syncs.run(f"{bulk:,} changes in {largest.param}", changed))
     return rows

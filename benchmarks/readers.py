@@ -2,8 +2,10 @@
 
 Its stdout is a pipe that this process drains as it arrives, counting RECORD lines per stream without
 decoding them (the first bytes name the stream) and decoding only the other messages (STATE, TRACE).
-CPU time and peak memory are the child's own, from `wait4` (user + sys, `ru_maxrss`), so neither this
-process nor the sandbox (another process) is counted.
+CPU time and peak memory are the reader's own, from `wait4` (user + sys, `ru_maxrss`), so neither this
+process nor the sandbox (another process) is counted. The reader is forked from a small launcher, not
+from this process: on Linux a child's `ru_maxrss` starts at the RSS of the process it was forked from
+(it survives `exec`), which for this process can be larger than the reader's own peak.
 
     run = run_reader([".venv/bin/source-aroflo", "read", "--config", ..., "--catalog", ...])
     -> Measured(records={"tasks": 1250, ...}, cpu_seconds=9.3, peak_rss_mb=98.2, wall_seconds=36.0, ...)
@@ -12,7 +14,6 @@ process nor the sandbox (another process) is counted.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -25,6 +26,18 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 CONNECTOR = str(Path(sys.executable).with_name("source-aroflo"))
 MINIMAL_READER = str(REPO / "benchmarks" / "minimal_reader.py")
+# `python -I -S -c LAUNCHER usage-file command…`: forks and execs the command, waits for it, writes its
+# "user-seconds sys-seconds maxrss" to usage-file and exits with its exit code. (~9 MB: below any reader.)
+LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{usage.ru_utime} {usage.ru_stime} {usage.ru_maxrss}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 # How the CDK writes a record: `{"type":"RECORD","record":{"stream":"<name>","data":…`.
 RECORD_PREFIX = b'{"type":"RECORD","record":{"stream":"'
 
@@ -54,9 +67,14 @@ def run_reader(command: list[str], keep_records: bool = False) -> Measured:
     records: Counter[bytes] = Counter()
     measured = Measured(returncode=-1, wall_seconds=0.0, cpu_seconds=0.0, peak_rss_mb=0.0, output_mb=0.0)
     output_bytes = 0
-    with tempfile.TemporaryFile() as stderr:
+    with tempfile.TemporaryFile() as stderr, tempfile.NamedTemporaryFile("r") as usage:
         started = time.monotonic()
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, bufsize=1 << 20)
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", LAUNCHER, usage.name, *command],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            bufsize=1 << 20,
+        )
         assert process.stdout is not None
         for line in process.stdout:
             output_bytes += len(line)
@@ -65,15 +83,13 @@ def run_reader(command: list[str], keep_records: bool = False) -> Measured:
             elif line.startswith(b"{"):
                 _take(json.loads(line), measured, records, keep_records)
         process.stdout.close()
-        # wait4, not wait: the resource usage of exactly this child.
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        measured.returncode = process.wait()
         measured.wall_seconds = time.monotonic() - started
         stderr.seek(0)
         measured.stderr_tail = stderr.read()[-3000:].decode(errors="replace")
-    measured.returncode = process.returncode
-    measured.cpu_seconds = usage.ru_utime + usage.ru_stime
-    measured.peak_rss_mb = usage.ru_maxrss * _RSS_UNIT / 2**20
+        user, system, max_rss = usage.read().split()
+    measured.cpu_seconds = float(user) + float(system)
+    measured.peak_rss_mb = int(max_rss) * _RSS_UNIT / 2**20
     measured.output_mb = output_bytes / 2**20
     measured.records = Counter({stream.decode(): n for stream, n in records.items()})
     return measured

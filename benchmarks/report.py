@@ -50,6 +50,8 @@ def render(result: dict[str, Any]) -> str:
             f"{pace['most_in_60s']} in any 60 s and {pace['most_in_1s']} in any second; "
             f"{row['rate_limited']} rate-limit rejections; records "
             + ("= truth" if not row["mismatched_streams"] else f"DIFFER: {row['mismatched_streams']}"),
+            f"(No reader can go faster than the sandbox answers: the unpaced minimal reader made "
+            f"{_sandbox_bound(rows, row['scale']):,.1f} calls/min at this size with the limits off.)",
         ]
 
     incremental = result.get("incremental")
@@ -73,6 +75,10 @@ def render(result: dict[str, Any]) -> str:
     problems = result["problems"]
     lines += ["", "Problems: " + "; ".join(problems) if problems else "Every check held: " + result["checks"]]
     return "\n".join(lines)
+
+
+def _sandbox_bound(rows: list[dict[str, Any]], scale: float) -> float:
+    return next(r["calls_per_minute"] for r in rows if r["reader"] == "minimal" and r["scale"] == scale)
 
 
 def _full_read_line(row: dict[str, Any]) -> str:

@@ -39,7 +39,6 @@ class SandboxProcess:
         self._folder = tempfile.TemporaryDirectory(prefix="aroflo-bench-")
         self.config_path = Path(self._folder.name) / "config.json"
         self._process: subprocess.Popen[bytes] | None = None
-        self._connection: http.client.HTTPConnection | None = None
         self.url = ""
 
     def __enter__(self) -> SandboxProcess:
@@ -67,12 +66,9 @@ class SandboxProcess:
                 raise RuntimeError(f"the sandbox did not start: {output.read_text()!r}")
             time.sleep(0.1)
         self.url = first.rsplit(" ", 1)[1]
-        self._connection = http.client.HTTPConnection(urlsplit(self.url).netloc, timeout=300)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._connection is not None:
-            self._connection.close()
         if self._process is not None:
             self._process.terminate()
             self._process.wait(timeout=30)
@@ -80,12 +76,15 @@ class SandboxProcess:
 
     # ---- control routes ---------------------------------------------------------------------------
     def _call(self, method: str, route: str, body: dict[str, Any] | None = None, **params: Any) -> Any:
-        assert self._connection is not None, "use the sandbox inside `with`"
+        # A connection per call: on a kept-alive one, the sandbox's small answers (headers and body in two
+        # writes, Nagle's algorithm on) wait ~40 ms each for the client's delayed ACK.
+        connection = http.client.HTTPConnection(urlsplit(self.url).netloc, timeout=300)
         path = f"/_sandbox/{route}" + (f"?{urlencode(params)}" if params else "")
         payload = json.dumps(body or {}).encode() if method == "POST" else None
-        self._connection.request(method, path, body=payload, headers={"Content-Type": "application/json"})
-        response = self._connection.getresponse()
+        connection.request(method, path, body=payload, headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
         data = json.loads(response.read())
+        connection.close()
         if response.status != 200 or (isinstance(data, dict) and "error" in data):
             raise RuntimeError(f"sandbox {route}: {response.status} {data}")
         return data
