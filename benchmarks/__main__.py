@@ -6,8 +6,8 @@ subprocesses with their output drained from a pipe. Then, at the largest size, t
 against AroFlo's real short limits (3/s, 120/min); at the smallest, the daily-budget cost of incremental
 syncs (benchmarks/incremental.py). Prints one table and writes the JSON it was made from.
 
-    python -m benchmarks                    # sizes 0.2 and 2 (10,243 and 101,188 records), ~12 min
-    python -m benchmarks --smoke            # 5 streams at sizes 0.01 and 0.1, well under a minute
+    python -m benchmarks                    # sizes 0.2 and 2 (10,243 and 101,188 records), ~14 min
+    python -m benchmarks --smoke            # 5 streams at sizes 0.01 and 0.1, under a minute
     python -m benchmarks --sizes 1 10 --out results.json
 
 Exits non-zero when a figure cannot be trusted: a reader failed or read other records than the sandbox

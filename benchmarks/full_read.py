@@ -148,19 +148,36 @@ def full_reads(
 
 @dataclass
 class Pacing:
-    """How a run's calls were spread in time (from the sandbox's call log)."""
+    """How a run's calls were spread in time (from the sandbox's call log).
+
+    [0, 0.5, 1, …] (2 calls a second for 3 minutes) -> 361 calls, 3 minutes, 120.0 on average,
+    fewest 120 and most 120 in any 60 s, most 2 in any second
+    """
 
     calls: int
     minutes: float  # first call to last call
-    # (calls - 1) / minutes: the rate from the first to the last call; None if they are under a minute apart
-    sustained_per_minute: float | None
-    most_in_60s: int  # the most calls in any 60-second window
-    most_in_1s: int  # the most calls in any 1-second window
+    average_per_minute: float | None  # (calls - 1) / minutes; None for a run under a minute
+    # The fewest calls in any 60 s that start at a call and end before the last one: the rate the run kept
+    # up throughout (None for a run under a minute). The most in any 60 s: what AroFlo's minute limit sees.
+    fewest_in_60s: int | None
+    most_in_60s: int
+    most_in_1s: int
 
 
 def pacing(times: list[float]) -> Pacing:
     times = sorted(times)
     span = times[-1] - times[0] if len(times) > 1 else 0.0
+
+    def within(seconds: float) -> list[int]:
+        """For each call, the calls in the `seconds` from it on (for windows that end by the last call)."""
+        counts, end = [], 0
+        for start, at in enumerate(times):
+            if at + seconds > times[-1]:
+                break
+            while end < len(times) and times[end] < at + seconds:
+                end += 1
+            counts.append(end - start)
+        return counts
 
     def most_within(seconds: float) -> int:
         most, start = 0, 0
@@ -170,10 +187,12 @@ def pacing(times: list[float]) -> Pacing:
             most = max(most, end - start + 1)
         return most
 
+    long_enough = span >= 60
     return Pacing(
         calls=len(times),
         minutes=round(span / 60, 3),
-        sustained_per_minute=round((len(times) - 1) / span * 60, 1) if span >= 60 else None,
+        average_per_minute=round((len(times) - 1) / span * 60, 1) if long_enough else None,
+        fewest_in_60s=min(within(60)) if long_enough else None,
         most_in_60s=most_within(60),
         most_in_1s=most_within(1),
     )

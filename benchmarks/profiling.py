@@ -7,7 +7,7 @@ writes messages from the main one) while it is on the CPU. The samples are writt
 functions with the most samples of their own, and with the most samples anywhere in their stack.
 `--profiler pyinstrument` writes pyinstrument's HTML instead (it samples the main thread only).
 
-    python -m benchmarks.profiling --scale 0.4
+    python -m benchmarks.profiling --scale 2
     -> benchmarks/results/profile-2026-11-24-210500.txt and the top functions on the terminal
 """
 
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--scale", type=float, default=0.4, help="sandbox data size")
+    parser.add_argument("--scale", type=float, default=2.0, help="sandbox data size")
     parser.add_argument("--profiler", choices=["py-spy", "pyinstrument"], default="py-spy")
     parser.add_argument("--out", type=Path, help="profile file (default: benchmarks/results/profile-<date>)")
     args = parser.parse_args(argv)

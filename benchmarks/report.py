@@ -38,16 +38,17 @@ def render(result: dict[str, Any]) -> str:
     limited = result.get("limited")
     if limited:
         row, pace = limited["row"], limited["pacing"]
-        sustained = (
-            f"{pace['sustained_per_minute']:.1f} calls/min sustained (first to last call)"
-            if pace["sustained_per_minute"] is not None
-            else "no sustained rate (the calls took under a minute)"
+        rate = (
+            f"{pace['average_per_minute']:.1f} a minute on average from the first call to the last, "
+            f"between {pace['fewest_in_60s']} and {pace['most_in_60s']} in any 60 s within the run"
+            if pace["average_per_minute"] is not None
+            else f"at most {pace['most_in_60s']} in any 60 s (a run under a minute has no sustained rate)"
         )
         lines += [
             "",
             f"With AroFlo's real limits (3/s, 120/min), connector only, scale {row['scale']:g}: "
-            f"{pace['calls']} calls in {pace['minutes']:.1f} min, {sustained}, at most "
-            f"{pace['most_in_60s']} in any 60 s and {pace['most_in_1s']} in any second; "
+            f"{pace['calls']} calls in {pace['minutes']:.1f} min: {rate}, at most {pace['most_in_1s']} in "
+            "any second; "
             f"{row['rate_limited']} rate-limit rejections; records "
             + ("= truth" if not row["mismatched_streams"] else f"DIFFER: {row['mismatched_streams']}"),
             f"(No reader can go faster than the sandbox answers: the unpaced minimal reader made "
