@@ -5,7 +5,8 @@ py-spy, which samples every thread of the process (the CDK reads partitions in w
 writes messages from the main one) while it is on the CPU. The samples are written as collapsed stacks
 (`frame;frame;… count` per line, which speedscope and flamegraph.pl read) and summarised here: the
 functions with the most samples of their own, and with the most samples anywhere in their stack.
-`--profiler pyinstrument` writes pyinstrument's HTML instead (it samples the main thread only).
+`--profiler pyinstrument` writes pyinstrument's HTML instead (it samples the main thread only). Fails
+if the profiled read did not deliver exactly the records the sandbox holds.
 
     python -m benchmarks.profiling --scale 2
     -> benchmarks/results/profile-2026-11-24-210500.txt and the top functions on the terminal
@@ -30,7 +31,19 @@ BIN = Path(sys.executable).parent
 
 def profiler_command(profiler: str, output: Path) -> list[str]:
     if profiler == "py-spy":
-        return [str(BIN / "py-spy"), "record", "--format", "raw", "--output", str(output), "--"]
+        # --nonblocking: sample without pausing the connector. Paused mid-write to its stdout pipe, the
+        # connector was seen to lose chunks of its output (records missing, lines run together; not the
+        # minimal reader, not with stdout to a file), so the default mode profiles a broken read.
+        return [
+            str(BIN / "py-spy"),
+            "record",
+            "--nonblocking",
+            "--format",
+            "raw",
+            "--output",
+            str(output),
+            "--",
+        ]
     return [str(BIN / "pyinstrument"), "--renderer", "html", "--outfile", str(output)]
 
 
@@ -84,13 +97,20 @@ def main(argv: list[str] | None = None) -> int:
         catalog.write_text(json.dumps(configured_catalog(discover(sandbox.config_path), incremental=False)))
         command = profiler_command(args.profiler, out) + connector_read(sandbox.config_path, catalog)
         measured = run_reader(command)
+        truth = dict(sandbox.zone_counts().values())
     if measured.returncode or not out.exists():
         print(measured.stderr_tail, file=sys.stderr)
         return 1
     print(
-        f"{measured.total_records:,} records in {measured.wall_seconds:.1f} s, "
-        f"{measured.cpu_seconds:.1f} CPU s (profiler included); profile: {out}"
+        f"{measured.total_records:,} records ({sum(truth.values()):,} in the sandbox) in "
+        f"{measured.wall_seconds:.1f} s, {measured.cpu_seconds:.1f} CPU s (profiler included); profile: {out}"
     )
+    differing = {
+        s: [measured.records.get(s, 0), n] for s, n in truth.items() if measured.records.get(s, 0) != n
+    }
+    if differing:
+        print(f"Streams whose records differ from the sandbox's [read, held]: {differing}")
+        return 1
     if args.profiler == "py-spy":
         own, inclusive, total = samples_per_function(out.read_text())
         for title, counter in (("own samples", own), ("samples in the stack", inclusive)):
