@@ -6,7 +6,7 @@ subprocesses with their output drained from a pipe. Then, at the largest size, t
 against AroFlo's real short limits (3/s, 120/min); at the smallest, the daily-budget cost of incremental
 syncs (benchmarks/incremental.py). Prints one table and writes the JSON it was made from.
 
-    python -m benchmarks                    # sizes 0.2 and 2 (10,243 and 101,188 records), ~14 min
+    python -m benchmarks                    # sizes 0.2 and 2 (10,243 and 101,188 records), ~10 min
     python -m benchmarks --smoke            # 5 streams at sizes 0.01 and 0.1, under a minute
     python -m benchmarks --sizes 1 10 --out results.json
 
@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                         sandbox, folder, folder / "incremental.json", streams, args.scattered, args.bulk
                     )
                     result["incremental"] = {"scale": scale, "rows": [r.as_dict() for r in rows]}
+                    _progress(*(f"  {r.sync}: {r.daily_budget_calls} daily-budget calls" for r in rows))
     result["machine"]["load_after"] = os.getloadavg()[0]
     result["problems"] = _problems(result)
 
@@ -152,7 +153,7 @@ def _summary(row: ReaderRow) -> str:
 
 def _progress(*lines: str) -> None:
     for line in lines:
-        print(line, file=sys.stderr, flush=True)
+        print(f"{datetime.now(UTC):%H:%M:%S} {line}", file=sys.stderr, flush=True)
 
 
 def _commit() -> str:

@@ -158,7 +158,10 @@ def record_ids(sandbox: SandboxProcess, zone: Zone) -> list[str]:
     return [str(r[zone.primary_key[0]]) for r in sandbox.get("truth", zone=zone.param)["records"]]
 
 
-def scattered_changes(sandbox: SandboxProcess, times: dict[str, datetime], count: int) -> set:
+def scattered_changes(
+    sandbox: SandboxProcess, times: dict[str, datetime], count: int
+) -> set[tuple[str, str]]:
+    """`count` random changes over the zones of `times`, each stamped with its zone's time: (stream, id)."""
     zones = [zone for zone in ZONES.values() if zone.param in times]
     rng = random.Random(13)
     ids = {zone.param: record_ids(sandbox, zone) for zone in zones}
@@ -177,7 +180,8 @@ def scattered_changes(sandbox: SandboxProcess, times: dict[str, datetime], count
     return changed
 
 
-def bulk_changes(sandbox: SandboxProcess, zone: Zone, count: int, at: datetime) -> set:
+def bulk_changes(sandbox: SandboxProcess, zone: Zone, count: int, at: datetime) -> set[tuple[str, str]]:
+    """Each record of `zone` updated once, then new records, `count` changes in all: (stream, id)."""
     ids = record_ids(sandbox, zone)[:count]
     changed = {(zone.stream, mutate(sandbox, zone, "update", at, record_id)) for record_id in ids}
     changed |= {(zone.stream, mutate(sandbox, zone, "create", at)) for _ in range(count - len(ids))}
