@@ -74,9 +74,9 @@ def test_the_smoke_benchmark_prints_its_table_and_writes_consistent_json(tmp_pat
         "first sync (no state)",
         "no change",
         "10 scattered changes",
-        "300 changes in timesheets",
+        "35 changes in timesheets",
     ]
-    assert syncs[3]["changes"] == 300 and 0 < syncs[2]["changes"] <= 10
+    assert syncs[3]["changes"] == 35 and 0 < syncs[2]["changes"] <= 10
     for sync in syncs:
         assert sync["returncode"] == 0 and sync["delivered"] == sync["changes"], sync
         assert (
