@@ -163,7 +163,9 @@ def _commit() -> str:
         return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + (" (uncommitted changes)" if git("status", "--porcelain", "--untracked-files=no") else "")
+    # Results files (results/example.json is tracked) are not changes to what is measured.
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!benchmarks/results")
+    return commit + (" (uncommitted changes)" if changed else "")
 
 
 def _machine() -> dict[str, Any]:
