@@ -12,7 +12,7 @@ DEMO_VENV := .venv-demo
 PYTEST := $(RUN)/pytest -q -m "not slow"
 
 .PHONY: install demo demo-env sandbox test test-all lint lint-check format-check typecheck unit integration \
-	docker-check clean
+	docker-check bench profile clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -44,6 +44,15 @@ docker-check: install
 ## sandbox: run the AroFlo sandbox in the foreground (prints its URL and a connector config)
 sandbox: install
 	PYTHONPATH=. $(RUN)/python -m aroflo_sandbox
+
+## bench: the connector's full read next to a minimal reader at two data sizes, with the real limits, and
+## incremental syncs' daily-budget costs; one table and benchmarks/results/<date>.json (BENCH_ARGS=--smoke)
+bench: install
+	PYTHONPATH=. $(RUN)/python -m benchmarks $(BENCH_ARGS)
+
+## profile: the connector's full read under py-spy; benchmarks/results/profile-<date>.txt (PROFILE_ARGS)
+profile: install
+	PYTHONPATH=. $(RUN)/python -m benchmarks.profiling $(PROFILE_ARGS)
 
 lint: lint-check format-check
 
