@@ -114,6 +114,8 @@ class ZoneSync(Cursor):
         self._lock = threading.RLock()
         self._state = SyncState.load(stream_state) if settings.incremental else SyncState()
         self._ids: set[str] | None = None  # ids of the running full read, when kept for finding deletions
+        self._count = 0  # records the running full read found in this sync
+        self._base = 0  # ... and in the syncs before, when it was resumed
         self._reads: dict[int, _Read] = {}  # by id() of the slice object the partition (or split child) reads
         self._open = 0
         self._generated_all = False
@@ -153,7 +155,10 @@ class ZoneSync(Cursor):
                 return
             if read.kind == "fetch":
                 read.seen.add(record_id)
-            elif self._ids is not None:
+                return
+            if read.kind == "full":
+                self._count += 1
+            if self._ids is not None:
                 self._ids.add(record_id)
                 if len(self._ids) > MAX_KEPT_IDS:
                     self._ids = None
@@ -176,6 +181,10 @@ class ZoneSync(Cursor):
             if full_read is not None and self._ids is not None:
                 # Stopped inside a full read: its position, and the ids read so far to finish the comparison.
                 self._state = self._state.but(full_read=full_read.but(ids=pack_ids(self._ids)))
+            if self._state.full_read is not None:
+                self._state = self._state.but(
+                    full_read=self._state.full_read.but(records=self._base + self._count)
+                )
             self._emit_state(with_ids=True)
 
     # ---- what the paginator reports ------------------------------------------------------------------------
@@ -197,7 +206,8 @@ class ZoneSync(Cursor):
                         for w in full_read.windows or ()
                     )
                 )
-            self._state = self._state.but(full_read=full_read.but(page_size=page_size, last_id=last_id))
+            full_read = full_read.but(page_size=page_size, last_id=last_id, records=self._base + self._count)
+            self._state = self._state.but(full_read=full_read)
             self._emit_state(with_ids=False)
 
     def drop_optional_where(self, stream_slice: StreamSlice) -> bool:
@@ -285,6 +295,7 @@ class ZoneSync(Cursor):
             )
         )
         self._ids = unpack_ids(full_read.ids) if full_read.ids is not None else None
+        self._base = full_read.records
         LOGGER.info(
             f"{self.plan.stream}: continuing the full read started {iso(full_read.started)} "
             f"at page {position(full_read.page)} of {size} records"
@@ -402,6 +413,16 @@ class ZoneSync(Cursor):
             else:
                 wanted.append(entry)
         singles = bool(wanted) and self._budget.take_singles(len(wanted), self.settings.single_fetch_limit)
+        batch_calls = -(-len(wanted) // BATCH)
+        records = self._state.records
+        if not singles and records is not None and batch_calls > records // self.settings.page_size + 1:
+            LOGGER.info(
+                f"{self.plan.stream}: {len(wanted)} changed records would take {batch_calls} calls 50 at a "
+                f"time; reading zone {self.plan.zone} again is cheaper (its {records} records: "
+                f"{records // self.settings.page_size + 1} calls)."
+            )
+            yield from self._start_full_read(now, keep_ids=self.plan.id_field is not None)
+            return
         groups = (
             [[e] for e in wanted]
             if singles
@@ -458,6 +479,7 @@ class ZoneSync(Cursor):
                 self._tombstone(record_id, full_read.started)
         keep = self._ids is not None and not self._state.covered
         self._state = self._state.but(
+            records=self._base + self._count,
             full_read=None,
             position=max(full_read.started, self._state.position or full_read.started),
             read_at=full_read.started,

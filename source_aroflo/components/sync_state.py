@@ -18,6 +18,8 @@ True
   deletions by comparison where AroFlo's change log cannot tell them.
 * `coverage` - "covered" once there is evidence that LastUpdate logs the zone.
 * `newest` - the most recently updated record seen by its own UTC update time: the evidence to look for.
+* `records` - how many records the last complete full read found: when fetching a sync's changes 50 a call
+  would cost more calls than reading the zone again, it is read again.
 """
 
 from __future__ import annotations
@@ -77,9 +79,12 @@ class FullRead:
     last_id: str | None = None
     optional_where_dropped: bool = False
     ids: str | None = None  # packed ids read so far; absent when they were not kept
+    records: int = 0  # records read so far
 
     def dump(self, with_ids: bool) -> dict[str, Any]:
         data: dict[str, Any] = {"started": iso(self.started), "page": self.page, "page_size": self.page_size}
+        if self.records:
+            data["records"] = self.records
         if self.windows is not None:
             data["windows"] = [window.dump() for window in self.windows]
         if self.last_id is not None:
@@ -101,6 +106,7 @@ class FullRead:
             last_id=data.get("last_id"),
             optional_where_dropped=bool(data.get("optional_where_dropped")),
             ids=data.get("ids"),
+            records=int(data.get("records", 0)),
         )
 
     def but(self, **changes: Any) -> FullRead:
@@ -116,6 +122,7 @@ class SyncState:
     ids: str | None = None
     covered: bool = False
     newest: tuple[str, str] | None = None  # (record id, its UTC update time as ISO)
+    records: int | None = None  # records the last complete full read found
 
     @classmethod
     def load(cls, data: Mapping[str, Any] | None) -> SyncState:
@@ -132,6 +139,7 @@ class SyncState:
                 ids=data.get("ids"),
                 covered=data.get("coverage") == "covered",
                 newest=(str(newest["id"]), str(newest["at"])) if newest else None,
+                records=int(data["records"]) if data.get("records") is not None else None,
             )
         except (KeyError, TypeError, ValueError):
             return cls()
@@ -153,6 +161,8 @@ class SyncState:
             data["coverage"] = "covered"
         if self.newest is not None:
             data["newest"] = {"id": self.newest[0], "at": self.newest[1]}
+        if self.records is not None:
+            data["records"] = self.records
         return data
 
     def but(self, **changes: Any) -> SyncState:

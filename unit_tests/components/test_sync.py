@@ -327,3 +327,22 @@ def test_a_read_in_windows_finishes_when_its_last_window_does():
     assert windows is not None
     harness.sync.close_partition(Partition(full))  # the CDK read every window inside the partition
     assert harness.state.full_read is None and harness.state.position == NOW
+
+
+def test_a_full_read_remembers_how_many_records_it_found():
+    harness = Harness(TASKS)
+    harness.read({"full": [{"taskid": "a"}, {"taskid": "b"}, {"taskid": "c"}]})
+    assert harness.state.records == 3
+
+
+def test_more_changes_than_a_re_read_costs_are_read_by_reading_the_zone_again():
+    entries = [Entry(f"r{i}", NOW - timedelta(minutes=30), False) for i in range(120)]
+    state = {"_ab_cdc_updated_at": "2026-11-30T19:00:00Z", "coverage": "covered", "records": 400}
+    harness = Harness(TASKS, state=state, log=FakeChangeLog(entries), single_fetch_limit=100)
+    (reread,) = harness.read({"full": [{"taskid": f"r{i}"} for i in range(400)]})
+    assert reread.partition == {"read": "full"}  # one call for 400 records instead of 3 batches of 50
+    assert harness.state.position == NOW and harness.state.records == 400
+    bigger = Harness(
+        TASKS, state={**state, "records": 5000}, log=FakeChangeLog(entries), single_fetch_limit=100
+    )
+    assert [s.partition["read"] for s in bigger.read({"fetch": []})] == ["fetch"] * 3
