@@ -226,6 +226,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._answer(log, 200, envelope("10", message), verdict.headers)
 
         answer = self._query(zone, params)
+        if answer.detail:
+            log["detail"] = answer.detail
         self._answer(log, 200, envelope(answer.status, answer.message, answer.zone_response), verdict.headers)
 
     def _answer(

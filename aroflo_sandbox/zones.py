@@ -186,15 +186,14 @@ _ALL: list[Zone] = [
         },
         joins={"locations": "locations", "priorities": "priorities"},
     ),
-    # No WHERE table is documented (§5.2); the id is registered so an always-true clause exists.
+    # PermissionGroups and UserPosition document no WHERE table: any WHERE is refused (status 9).
     Zone(
         name="PermissionGroups",
         param="permissiongroups",
         record_key="permissiongroups",
         stream="permission_groups",
         primary_key=("groupid",),
-        id_where="groupid",
-        where_fields={"groupid": _text("groupid")},
+        where_fields={},
     ),
     Zone(
         name="Users",
@@ -231,8 +230,7 @@ _ALL: list[Zone] = [
         record_key="userpositions",
         stream="user_positions",
         primary_key=("positionid",),
-        id_where="positionid",
-        where_fields={"positionid": _text("positionid")},
+        where_fields={},
     ),
     Zone(
         name="Timesheets",
@@ -306,7 +304,7 @@ _ALL: list[Zone] = [
         lastupdate_name="clients",
         id_reference="clientid",
     ),
-    # ClientNotes: WHERE "createdutc" reads the record's "created_utc" (§7.5); clientid per DKK.
+    # ClientNotes: WHERE "createdutc" reads the record's "created_utc" (§7.5).
     Zone(
         name="ClientNotes",
         param="ClientNotes",
@@ -318,7 +316,6 @@ _ALL: list[Zone] = [
         where_fields={
             "createdutc": _d("created_utc"),
             "noteid": _text("noteid"),
-            "clientid": _text("clientid"),
         },
         lastupdate_name="clientnotes",
         id_reference="noteid",
@@ -337,10 +334,6 @@ _ALL: list[Zone] = [
             "userid": _text("userid"),
             "archived": _bool("archived"),
             "contacttype": _text("contacttype"),
-            # Undocumented but used by DKK (§1.3); harmless to accept.
-            "phone": _text("phone"),
-            "mobile": _text("mobile"),
-            "surname": _text("surname"),
         },
         joins={"customfields": "customfields", **_NOTES_DOCS},
         lastupdate_name="contacts",
@@ -431,9 +424,7 @@ _ALL: list[Zone] = [
         record_key="tasktypes",
         stream="task_types",
         primary_key=("tasktypeid",),
-        id_where="tasktypeid",
         where_fields={
-            "tasktypeid": _text("tasktypeid"),
             "archived": _bool("archived"),
             "businessunitname": _text("businessunit", "orgname"),
             "clientid": _hidden("text", "clientid"),
@@ -464,7 +455,6 @@ _ALL: list[Zone] = [
             "createddatetimeutc": _dt("createddatetimeutc"),
             "taskid": _text("taskid"),
             "task_id": _text("taskid"),  # used in vendor examples (§1.3)
-            "clientid": _text("client", "clientid"),  # MCP: accepted though undocumented
             "clientname": _text("client", "clientname"),
             "orgname": _text("org", "orgname"),
             "orgid": _text("org", "orgid"),
@@ -518,6 +508,7 @@ _ALL: list[Zone] = [
             "materiallineid": _text("lineid"),
             "isinventory": _bool("isinventory"),
             "matlinkprocessed": _bool("matlinkprocessed"),
+            "lablinkprocessed": _bool("matlinkprocessed"),  # the vendor example's name for it
             "purchaseorderisordered": _bool("purchaseorderisordered"),
         },
         lastupdate_name="taskmaterials",

@@ -33,6 +33,10 @@ def fresh(sandbox: Sandbox) -> Iterator[None]:
     )
 
 
+ALL_TASKS = "and|datetimerequested|>|1900-01-01 00:00:00"
+ALL_QUOTES = "and|createddatetime|>|1900-01-01 00:00:00"
+
+
 def signed(sandbox: Sandbox, params, **config) -> requests.PreparedRequest:
     """A request signed by the connector's signer, without the connector's budget guard: these tests
     look at the sandbox's raw answers, status 7 included."""
@@ -52,29 +56,25 @@ def truth(sandbox: Sandbox, zone: str) -> list[dict]:
 
 # ---- authentication --------------------------------------------------------------------------------
 def test_a_correctly_signed_request_is_answered(sandbox):
-    body = get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|", "page": 1}).json()
+    body = get(sandbox, {"zone": "tasktypes", "page": 1}).json()
     assert body["status"] == "0" and body["statusmessage"] == "Login OK"
     assert len(body["zoneresponse"]["tasktypes"]) == len(truth(sandbox, "tasktypes"))
 
 
 def test_upper_case_hex_signatures_are_accepted(sandbox):
-    request = requests.Request(
-        "GET", sandbox.url, params={"zone": "tasktypes", "where": "and|tasktypeid|!=|"}
-    ).prepare()
+    request = requests.Request("GET", sandbox.url, params={"zone": "tasktypes"}).prepare()
     AroFloHmacAuthenticator(config=sandbox.connector_config(), parameters={})(request)
     request.headers["Authentication"] = "HMAC " + request.headers["Authentication"][5:].upper()
     assert requests.Session().send(request, timeout=10).json()["status"] == "0"
 
 
 def test_wrong_secret_is_a_signature_mismatch(sandbox):
-    body = get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|"}, secret_key="wrong-secret").json()
+    body = get(sandbox, {"zone": "tasks", "where": ALL_TASKS}, secret_key="wrong-secret").json()
     assert body == {"status": "-99999", "statusmessage": "Authentication Failed - Signatures do not match"}
 
 
 def test_a_tampered_query_is_a_signature_mismatch(sandbox):
-    request = requests.Request(
-        "GET", sandbox.url, params={"zone": "tasks", "where": "and|taskid|!=|"}
-    ).prepare()
+    request = requests.Request("GET", sandbox.url, params={"zone": "tasks", "where": ALL_TASKS}).prepare()
     AroFloHmacAuthenticator(config=sandbox.connector_config(), parameters={})(request)
     request.url = request.url.replace("zone=tasks", "zone=invoices")
     assert (
@@ -100,7 +100,7 @@ def test_stale_timestamp_has_expired(sandbox, monkeypatch):
 
     old = (datetime.now(UTC) - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     monkeypatch.setattr(auth, "utc_timestamp", lambda: old)
-    body = get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|"}).json()
+    body = get(sandbox, {"zone": "tasks", "where": ALL_TASKS}).json()
     assert body == {"status": "-99999", "statusmessage": "Authentication Failed - Payload has expired"}
 
 
@@ -109,16 +109,11 @@ def test_stale_timestamp_has_expired(sandbox, monkeypatch):
     [({"u_encoded": "c29tZW9uZQ=="}, "3"), ({"org_encoded": "b3RoZXJvcmc="}, "3"), ({"p_encoded": ""}, "2")],
 )
 def test_login_failures(sandbox, overrides, status):
-    assert get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|"}, **overrides).json()["status"] == status
+    assert get(sandbox, {"zone": "tasks", "where": ALL_TASKS}, **overrides).json()["status"] == status
 
 
 def test_host_ip_is_part_of_the_signature(sandbox):
-    assert (
-        get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"}, host_ip="127.0.0.1").json()[
-            "status"
-        ]
-        == "0"
-    )
+    assert get(sandbox, {"zone": "tasktypes"}, host_ip="127.0.0.1").json()["status"] == "0"
 
 
 # ---- querying ----------------------------------------------------------------------------------------
@@ -129,13 +124,13 @@ def test_no_where_applies_the_30_day_default_filter(sandbox):
 
 
 def test_any_where_disables_the_default_filter(sandbox):
-    body = get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|", "pageSize": 500}).json()
+    body = get(sandbox, {"zone": "tasks", "where": ALL_TASKS, "pageSize": 500}).json()
     assert len(body["zoneresponse"]["tasks"]) == len(truth(sandbox, "tasks"))
 
 
 def test_page_size_is_capped_at_500_and_reported(sandbox):
     body = get(
-        sandbox, {"zone": "lastupdate", "where": "and|zonename|!=|", "pageSize": 900, "page": 1}
+        sandbox, {"zone": "lastupdate", "where": "and|lastupdateutc|>|1900-01-01", "pageSize": 900, "page": 1}
     ).json()
     zone_response = body["zoneresponse"]
     assert zone_response["currentpageresults"] == 500 == int(zone_response["maxpageresults"])
@@ -145,7 +140,7 @@ def test_page_size_is_capped_at_500_and_reported(sandbox):
 def test_pages_partition_the_result(sandbox):
     seen = []
     for page in (1, 2, 3, 4):
-        body = get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|", "pageSize": 40, "page": page}).json()
+        body = get(sandbox, {"zone": "tasks", "where": ALL_TASKS, "pageSize": 40, "page": page}).json()
         seen += [t["taskid"] for t in body["zoneresponse"]["tasks"]]
     all_ids = [t["taskid"] for t in truth(sandbox, "tasks")]
     assert len(seen) == len(set(seen)) == min(160, len(all_ids))
@@ -154,7 +149,7 @@ def test_pages_partition_the_result(sandbox):
 def test_results_are_not_sorted_by_id(sandbox):
     ids = [
         t["taskid"]
-        for t in get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|"}).json()["zoneresponse"]["tasks"]
+        for t in get(sandbox, {"zone": "tasks", "where": ALL_TASKS}).json()["zoneresponse"]["tasks"]
     ]
     assert ids != sorted(ids)
 
@@ -167,30 +162,39 @@ def test_where_with_dates_in_both_separators(sandbox):
     assert 0 < len(dashed["zoneresponse"]["tasks"]) < len(all_tasks)
 
 
-def test_invalid_where_is_reported_in_the_body(sandbox):
+def test_invalid_where_is_status_9(sandbox):
     body = get(sandbox, {"zone": "tasks", "where": "and|nosuchfield|=|1"}).json()
-    assert body["status"] != "0" and body["statusmessage"].startswith("Invalid WHERE Clause")
-    assert "zoneresponse" not in body
+    assert body == {"status": "9", "statusmessage": "Invalid WHERE Clause"}
+    log = requests.get(sandbox.url + "_sandbox/stats", params={"log": 1}, timeout=5).json()["log"]
+    assert (
+        log[-1]["detail"]
+        == "Invalid WHERE Clause: field 'nosuchfield' is not a documented WHERE field of tasks"
+    )
 
 
 def test_join_fills_the_placeholder(sandbox):
-    plain = get(sandbox, {"zone": "quotes", "where": "and|quoteid|!=|"}).json()["zoneresponse"]["quotes"]
-    joined = get(sandbox, {"zone": "quotes", "where": "and|quoteid|!=|", "join": "lineitems"}).json()
+    plain = get(sandbox, {"zone": "quotes", "where": ALL_QUOTES}).json()["zoneresponse"]["quotes"]
+    joined = get(sandbox, {"zone": "quotes", "where": ALL_QUOTES, "join": "lineitems"}).json()
     assert all(q["lines"] == [] for q in plain)
     assert any(q["lines"] for q in joined["zoneresponse"]["quotes"])
 
 
 def test_record_keys_differ_from_zone_names_where_aroflo_says(sandbox):
-    assert "items" in get(sandbox, {"zone": "inventory", "where": "and|itemid|!=|"}).json()["zoneresponse"]
+    assert (
+        "items"
+        in get(sandbox, {"zone": "inventory", "where": "and|createdutc|>|1900-01-01"}).json()["zoneresponse"]
+    )
     assert (
         "materials"
-        in get(sandbox, {"zone": "taskmaterials", "where": "and|materiallineid|!=|"}).json()["zoneresponse"]
+        in get(sandbox, {"zone": "taskmaterials", "where": "and|dateused|>|1900-01-01"}).json()[
+            "zoneresponse"
+        ]
     )
 
 
 # ---- limits --------------------------------------------------------------------------------------------
 def test_rate_limit_headers_on_every_answer(sandbox):
-    response = get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"})
+    response = get(sandbox, {"zone": "tasktypes"})
     for header in (
         "X-RateLimit-Limit",
         "X-RateLimit-Remaining",
@@ -214,7 +218,7 @@ def test_lastupdate_is_free_and_single_id_reads_use_the_secondary_allowance(sand
 def test_per_second_limit_answers_http_429(sandbox):
     requests.post(sandbox.url + "_sandbox/limits", json={"per_second": 2}, timeout=5)
     time.sleep(1.0 - (time.time() % 1.0) + 0.01)  # start at the top of a second
-    codes = [get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"}) for _ in range(3)]
+    codes = [get(sandbox, {"zone": "tasktypes"}) for _ in range(3)]
     assert [r.status_code for r in codes] == [200, 200, 429]
     assert codes[2].json()["status"] == "429"
 
@@ -223,7 +227,7 @@ def test_per_minute_limit_answers_status_6(sandbox):
     requests.post(sandbox.url + "_sandbox/limits", json={"per_minute": 2}, timeout=5)
     if time.time() % 60 > 55:
         time.sleep(6)
-    bodies = [get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"}).json() for _ in range(3)]
+    bodies = [get(sandbox, {"zone": "tasktypes"}).json() for _ in range(3)]
     assert [b["status"] for b in bodies] == ["0", "0", "6"]
     assert bodies[2]["statusmessage"] == "Exceeded Rate Limit - Requests per Minute"
 
@@ -232,7 +236,7 @@ def test_reset_windows_empties_the_minute_window_but_keeps_the_limits(sandbox):
     requests.post(sandbox.url + "_sandbox/limits", json={"per_minute": 2}, timeout=5)
     if time.time() % 60 > 55:
         time.sleep(6)
-    query = {"zone": "tasktypes", "where": "and|tasktypeid|!=|"}
+    query = {"zone": "tasktypes"}
     assert [get(sandbox, query).json()["status"] for _ in range(3)] == ["0", "0", "6"]
     requests.post(sandbox.url + "_sandbox/reset_windows", json={}, timeout=5)
     assert [get(sandbox, query).json()["status"] for _ in range(3)] == ["0", "0", "6"]
@@ -240,8 +244,8 @@ def test_reset_windows_empties_the_minute_window_but_keeps_the_limits(sandbox):
 
 def test_daily_limit_answers_status_7_but_lastupdate_still_works(sandbox):
     requests.post(sandbox.url + "_sandbox/limits", json={"daily": 1}, timeout=5)
-    first = get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"})
-    second = get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"})
+    first = get(sandbox, {"zone": "tasktypes"})
+    second = get(sandbox, {"zone": "tasktypes"})
     assert first.json()["status"] == "0" and first.headers["X-RateLimit-Daily-Remaining"] == "0"
     assert second.json() == {"status": "7", "statusmessage": "Exceeded Rate Limit - Daily"}
     assert get(sandbox, {"zone": "lastupdate", "where": "and|zonename|=|tasks"}).json()["status"] == "0"
@@ -254,14 +258,9 @@ def test_size_and_slow_query_statuses(sandbox):
         json={"size_limit_bytes": {"tasks": 1000}, "slow_query_page_size": {"quotes": 10}},
         timeout=5,
     )
-    assert get(sandbox, {"zone": "tasks", "where": "and|taskid|!=|"}).json()["status"] == "8"
-    assert (
-        get(sandbox, {"zone": "quotes", "where": "and|quoteid|!=|", "pageSize": 11}).json()["status"]
-        == "888888"
-    )
-    assert (
-        get(sandbox, {"zone": "quotes", "where": "and|quoteid|!=|", "pageSize": 10}).json()["status"] == "0"
-    )
+    assert get(sandbox, {"zone": "tasks", "where": ALL_TASKS}).json()["status"] == "8"
+    assert get(sandbox, {"zone": "quotes", "where": ALL_QUOTES, "pageSize": 11}).json()["status"] == "888888"
+    assert get(sandbox, {"zone": "quotes", "where": ALL_QUOTES, "pageSize": 10}).json()["status"] == "0"
 
 
 def test_injected_faults_are_seeded_and_counted(sandbox):
@@ -271,7 +270,7 @@ def test_injected_faults_are_seeded_and_counted(sandbox):
     outcomes = []
     for _ in range(20):
         try:
-            outcomes.append(get(sandbox, {"zone": "tasktypes", "where": "and|tasktypeid|!=|"}).status_code)
+            outcomes.append(get(sandbox, {"zone": "tasktypes"}).status_code)
         except requests.ConnectionError:
             outcomes.append("drop")
     assert "drop" in outcomes and any(o in (500, 502, 503) for o in outcomes) and 200 in outcomes
