@@ -46,12 +46,13 @@ class Stats:
     without_where: int = 0
     rate_limited: int = 0  # 429 and status 6 answers caused by the limits (not injected)
     faults: Counter = field(default_factory=Counter)
-    daily_counted: Counter = field(default_factory=Counter)  # per zone, calls that counted against the day
+    daily_counted: Counter = field(default_factory=Counter)  # per zone, calls spent from the daily allowance
+    secondary_counted: Counter = field(default_factory=Counter)  # per zone, single-id reads (secondary)
     log: list[dict[str, Any]] = field(default_factory=list)  # one line per request (no secrets)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for key in ("by_zone", "by_status", "faults", "daily_counted"):
+        for key in ("by_zone", "by_status", "faults", "daily_counted", "secondary_counted"):
             data[key] = dict(getattr(self, key))
         return data
 
@@ -89,11 +90,23 @@ def envelope(status: str, message: str, zone_response: dict[str, Any] | None = N
 
 
 def _is_single_id_read(zone: Zone, clauses: list[str]) -> bool:
-    """A GET of one record by its id: counted against the secondary 20,000/day allowance (§4.4)."""
+    """A GET of one record by its id - exactly one clause `<conj>|<the zone's id field>|=|<id>` - counts
+    against the secondary 20,000-a-day allowance instead of the daily one (AroFlo's README, "Secondary
+    Daily Limit")::
+
+        tasks, ["and|taskid|=|JCdKUyZRMCAgCg=="]  -> True
+        tasks, ["and|taskid|IN|a*b"] or two clauses  -> False
+    """
     if len(clauses) != 1 or not zone.id_where:
         return False
-    tokens = [t.strip().lower() for t in clauses[0].split("|")]
-    return len(tokens) == 4 and tokens[1] == zone.id_where and tokens[2] == "="
+    tokens = [t.strip() for t in clauses[0].split("|")]
+    return (
+        len(tokens) == 4
+        and tokens[0].lower() in ("and", "or")
+        and tokens[1].lower() == zone.id_where
+        and tokens[2] == "="
+        and bool(tokens[3])
+    )
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -218,7 +231,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._answer(log, 200, envelope("7", "Exceeded Rate Limit - Daily"), verdict.headers)
         if zone is not None and not is_lastupdate:
             with state.lock:
-                state.stats.daily_counted[zone.param.lower()] += 1
+                spent = state.stats.secondary_counted if secondary else state.stats.daily_counted
+                spent[zone.param.lower()] += 1
 
         if zone is None:
             # The vendor table leaves this code blank; the sandbox uses 10 (see docs/sandbox.md).
@@ -284,6 +298,10 @@ class Handler(BaseHTTPRequestHandler):
                     data.pop("log")
                 data["daily_used"] = state.limiter.daily_used
                 data["daily_remaining"] = max(0, state.limiter.limits.daily - state.limiter.daily_used)
+                data["secondary_used"] = state.limiter.secondary_used
+                data["secondary_remaining"] = max(
+                    0, state.limiter.limits.secondary_daily - state.limiter.secondary_used
+                )
                 data["daily_resets_at"] = next_melbourne_midnight(datetime.now(UTC)).isoformat()
             return self._send_json(200, data)
         if method != "POST":
@@ -302,9 +320,12 @@ class Handler(BaseHTTPRequestHandler):
         if route == "limits":
             with state.lock:
                 for key, value in payload.items():
-                    setattr(state.limiter.limits, key, int(value))
+                    if key in asdict(state.limiter.limits):
+                        setattr(state.limiter.limits, key, int(value))
                 if "daily_used" in payload:
                     state.limiter.daily_used = int(payload["daily_used"])
+                if "secondary_used" in payload:
+                    state.limiter.secondary_used = int(payload["secondary_used"])
             state.limiter.reset_windows()  # new short limits start from an empty window
             return self._send_json(200, asdict(state.limiter.limits))
         if route == "faults":

@@ -28,7 +28,7 @@ def fresh(sandbox: Sandbox) -> Iterator[None]:
     requests.post(sandbox.url + "_sandbox/faults", json={}, timeout=5)
     requests.post(
         sandbox.url + "_sandbox/limits",
-        json={"per_second": 1000, "per_minute": 100000, "daily": 2000},
+        json={"per_second": 1000, "per_minute": 100000, "daily": 2000, "secondary_daily": 20000},
         timeout=5,
     )
 
@@ -209,10 +209,33 @@ def test_rate_limit_headers_on_every_answer(sandbox):
 
 def test_lastupdate_is_free_and_single_id_reads_use_the_secondary_allowance(sandbox):
     get(sandbox, {"zone": "lastupdate", "where": "and|zonename|=|tasks"})
-    task_id = truth(sandbox, "tasks")[0]["taskid"]
-    response = get(sandbox, {"zone": "tasks", "where": f"and|taskid|=|{task_id}"})
+    first, second = (t["taskid"] for t in truth(sandbox, "tasks")[:2])
+    response = get(sandbox, {"zone": "tasks", "where": f"and|taskid|=|{first}"})
     assert response.headers["X-RateLimit-Daily-Remaining"] == "2000"
+    assert response.headers["X-RateLimit-Secondary-Daily-Limit"] == "20000"
     assert response.headers["X-RateLimit-Secondary-Daily-Remaining"] == "19999"
+    assert len(response.json()["zoneresponse"]["tasks"]) == 1
+    # An IN batch, or a single id with a second clause, is an ordinary (daily) call.
+    batch = get(sandbox, {"zone": "tasks", "where": f"and|taskid|IN|{first}*{second}"})
+    assert batch.headers["X-RateLimit-Daily-Remaining"] == "1999"
+    narrowed = get(sandbox, {"zone": "tasks", "where": [f"and|taskid|=|{first}", "and|jobnumber|>|0"]})
+    assert narrowed.headers["X-RateLimit-Daily-Remaining"] == "1998"
+    assert narrowed.headers["X-RateLimit-Secondary-Daily-Remaining"] == "19999"
+    stats = requests.get(sandbox.url + "_sandbox/stats", timeout=5).json()
+    assert stats["daily_counted"] == {"tasks": 2} and stats["secondary_counted"] == {"tasks": 1}
+    assert (stats["daily_used"], stats["secondary_used"], stats["secondary_remaining"]) == (2, 1, 19999)
+
+
+def test_the_secondary_allowance_runs_out_on_its_own(sandbox):
+    requests.post(sandbox.url + "_sandbox/limits", json={"secondary_daily": 1}, timeout=5)
+    task_id = truth(sandbox, "tasks")[0]["taskid"]
+    single = {"zone": "tasks", "where": f"and|taskid|=|{task_id}"}
+    assert get(sandbox, single).json()["status"] == "0"
+    refused = get(sandbox, single)
+    assert refused.json() == {"status": "7", "statusmessage": "Exceeded Rate Limit - Daily"}
+    assert refused.headers["X-RateLimit-Secondary-Daily-Remaining"] == "0"
+    daily = get(sandbox, {"zone": "tasks", "where": ALL_TASKS})
+    assert daily.json()["status"] == "0" and daily.headers["X-RateLimit-Daily-Remaining"] == "1999"
 
 
 def test_per_second_limit_answers_http_429(sandbox):
