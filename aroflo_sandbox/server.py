@@ -67,10 +67,12 @@ class SandboxState:
         faults: FaultPlan | None = None,
         credentials: Credentials = DEFAULT_CREDENTIALS,
         max_skew_seconds: float = 300.0,
+        lastupdate_coverage: str = "all",
     ) -> None:
         self.lock = threading.RLock()
         self.credentials = credentials
         self.dataset: Dataset = generate(seed=seed, now=now, scale=scale)
+        self.dataset.cover(lastupdate_coverage)
         self.limiter = RateLimiter(limits or Limits())
         self.faults = FaultInjector(faults)
         self.max_skew_seconds = max_skew_seconds
@@ -331,6 +333,13 @@ class Handler(BaseHTTPRequestHandler):
         if route == "faults":
             state.faults.configure(FaultPlan(**payload))
             return self._send_json(200, state.faults.plan.as_dict())
+        if route == "lastupdate_coverage":
+            with state.lock:
+                try:
+                    state.dataset.cover(str(payload.get("coverage")))
+                except ValueError as error:
+                    return self._send_json(400, {"error": str(error)})
+            return self._send_json(200, {"coverage": state.dataset.lastupdate_coverage})
         if route == "mutate":
             return self._send_json(200, self._mutate(payload))
         return self._send_json(404, {"error": f"unknown control route {route}"})

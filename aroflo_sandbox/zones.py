@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
+from aroflo_sandbox.documented import example_records, where_fields
 from aroflo_sandbox.records import StoredRecord
 from aroflo_sandbox.values import parse_api_datetime
 
@@ -999,6 +1000,23 @@ _ALL: list[Zone] = [
 ]
 
 ZONES: dict[str, Zone] = {z.param.lower(): z for z in _ALL}
+
+
+def documented_in_lastupdate() -> frozenset[str]:
+    """The zones (keys of ZONES) whose changes AroFlo's documentation shows in LastUpdate (the `zonename`s
+    of its example entries) or names there (its `zonename` WHERE row lists them, in the singular:
+    "tasklabour" is tasklabours). For every other zone the documentation does not say LastUpdate logs it.
+
+    >>> sorted(documented_in_lastupdate())[:4]
+    ['clients', 'invoices', 'locations', 'purchaseorders']
+    """
+    named = {entry["zonename"] for entry in example_records("lastupdate")}
+    named |= set(where_fields("lastupdate")["zonename"].get("examples", []))
+    return frozenset(
+        key
+        for key, zone in ZONES.items()
+        if zone.lastupdate_name and {zone.lastupdate_name, zone.lastupdate_name.removesuffix("s")} & named
+    )
 
 
 def zone_for_param(param: str) -> Zone | None:

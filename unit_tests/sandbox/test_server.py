@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
+from aroflo_sandbox.harness import SandboxClient
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
+from aroflo_sandbox.zones import ZONES, documented_in_lastupdate
 from source_aroflo.components.auth import AroFloHmacAuthenticator
 
 
@@ -299,3 +301,39 @@ def test_injected_faults_are_seeded_and_counted(sandbox):
     assert "drop" in outcomes and any(o in (500, 502, 503) for o in outcomes) and 200 in outcomes
     stats = requests.get(sandbox.url + "_sandbox/stats", timeout=5).json()
     assert stats["faults"]["drop"] == outcomes.count("drop")
+
+
+# ---- LastUpdate coverage ---------------------------------------------------------------------------
+DOCUMENTED_IN_LASTUPDATE = {
+    "tasks", "quotes", "purchaseorders", "taskmaterials", "invoices",
+    "clients", "suppliers", "locations", "tasklabours", "taskexpenses",
+}  # fmt: skip
+
+
+def test_documented_coverage_is_the_zones_the_documentation_shows_in_lastupdate():
+    assert documented_in_lastupdate() == DOCUMENTED_IN_LASTUPDATE
+
+
+def test_lastupdate_coverage_hides_the_undocumented_zones_past_and_new():
+    with Sandbox(port=0, scale=0.05, seed=9, lastupdate_coverage="documented") as small:
+        control = SandboxClient(small)
+        names = {e["zonename"] for e in control.truth("lastupdate")}
+        assert names == {ZONES[key].lastupdate_name for key in DOCUMENTED_IN_LASTUPDATE}
+        user = control.truth("users")[0]["userid"]
+        task = control.truth("tasks")[0]["taskid"]
+        for zone, record_id in (("users", user), ("tasks", task)):
+            control.post(
+                "mutate", {"op": "update", "zone": zone, "id": record_id, "at": "2030-01-01T00:00:00"}
+            )
+        latest = {
+            (e["zonename"], e["zoneid"]) for e in control.truth("lastupdate") if e["lastupdateutc"] >= "2030"
+        }
+        assert latest == {("tasks", task)}
+        # "all" shows every tracked zone again, the change made meanwhile included.
+        assert control.post("lastupdate_coverage", {"coverage": "all"}) == {"coverage": "all"}
+        latest = {
+            (e["zonename"], e["zoneid"]) for e in control.truth("lastupdate") if e["lastupdateutc"] >= "2030"
+        }
+        assert latest == {("tasks", task), ("users", user)}
+        refused = requests.post(control.url + "lastupdate_coverage", json={"coverage": "some"}, timeout=5)
+        assert refused.status_code == 400
