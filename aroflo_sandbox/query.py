@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aroflo_sandbox import where_rules
@@ -117,6 +117,20 @@ def select(zone: Zone, records: list[StoredRecord], query: ZoneQuery, now: datet
         "generatedisplayresponsetime": 1,
     }
     return Answer("0", message, zone_response)
+
+
+def date_window(zone: Zone, clauses: list[str]) -> timedelta | None:
+    """The narrowest window a (valid) WHERE puts on one of the zone's date or date-time fields, None when it
+    bounds none of them on both sides::
+
+        tasks, ["and|datetimerequested|>|2024-01-01 00:00:00", "and|datetimerequested|<|2024-01-08 00:00:00"]
+          -> 7 days
+        tasks, ["and|datetimerequested|>|1900-01-01 00:00:00"]  -> None
+    """
+    expression = parse_where(clauses)
+    dated = (name for name, field in zone.where_fields.items() if field.kind in ("date", "datetime"))
+    spans = [span for name in dated if (span := expression.span(name)) is not None]
+    return min(spans, default=None)
 
 
 def within_size(answer: Answer, limit: int = SIZE_LIMIT_BYTES) -> Answer:

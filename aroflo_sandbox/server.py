@@ -17,7 +17,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -26,9 +26,19 @@ from aroflo_sandbox.auth import Credentials, authenticate
 from aroflo_sandbox.dataset import Dataset, generate
 from aroflo_sandbox.faults import FaultInjector, FaultPlan
 from aroflo_sandbox.limits import Limits, RateLimiter, next_melbourne_midnight
-from aroflo_sandbox.query import SIZE_LIMIT_BYTES, Answer, ZoneQuery, join_values, render, select, within_size
+from aroflo_sandbox.query import (
+    SIZE_LIMIT_BYTES,
+    Answer,
+    ZoneQuery,
+    date_window,
+    join_values,
+    render,
+    select,
+    within_size,
+)
 from aroflo_sandbox.zones import ZONES, Zone, zone_for_param
 
+TIMED_OUT = Answer("888888", "IMSAPI request has timed out - please refine your query.")
 DEFAULT_CREDENTIALS = Credentials(
     # base64-looking values with + / = on purpose: they must be URI-encoded in the Authorization header
     u_encoded="U2FuZGJveCtVc2VyLzE=",
@@ -121,13 +131,15 @@ class Handler(BaseHTTPRequestHandler):
     # ---- plumbing -------------------------------------------------------------------------------
     def _send_json(self, code: int, body: Any, headers: dict[str, str] | None = None) -> None:
         payload = json.dumps(body, separators=(",", ":")).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "text/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(payload)
+        # A client that gave up waiting (a stalled call) has closed the connection: nothing to tell it.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(code)
+            self.send_header("Content-Type", "text/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(payload)
 
     def _send_html(self, code: int, text: str) -> None:
         payload = f"<html><body><h1>{code}</h1><p>{text}</p></body></html>".encode()
@@ -254,6 +266,8 @@ class Handler(BaseHTTPRequestHandler):
         log["records"] = body.get("zoneresponse", {}).get("currentpageresults")
         with state.lock:
             state.stats.by_status[str(body.get("status"))] += 1
+        if log.get("fault") == "stall":  # received, counted and answered as usual, but the answer waits
+            state.faults.stall()
         self._send_json(code, body, headers)
 
     def _query(self, zone: Zone, params: dict[str, list[str]]) -> Answer:
@@ -262,13 +276,20 @@ class Handler(BaseHTTPRequestHandler):
             query = ZoneQuery.parse(params)
         except ValueError:
             return Answer("1", "Login Failed - Invalid Request String")
-        slow_limit = state.faults.plan.slow_query_page_size.get(zone.param.lower())
+        plan = state.faults.plan
+        slow_limit = plan.slow_query_page_size.get(zone.param.lower())
         if slow_limit is not None and query.page_size > slow_limit:
-            return Answer("888888", "IMSAPI request has timed out - please refine your query.")
+            return TIMED_OUT
         with state.lock:
             if not query.clauses:
                 state.stats.without_where += 1
             answer = select(zone, state.dataset.live(zone), query, state.dataset.now)
+        days = plan.slow_query_window_days.get(zone.param.lower())
+        if answer.status == "0" and days is not None:
+            # The time such a query takes depends on the window it reads, not on the page size.
+            window = date_window(zone, query.clauses) if query.clauses else None
+            if window is None or window > timedelta(days=days):
+                return TIMED_OUT
         return within_size(
             answer, state.faults.plan.size_limit_bytes.get(zone.param.lower(), SIZE_LIMIT_BYTES)
         )
@@ -409,6 +430,7 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
+        self.state.faults.release()  # stalled calls answer now: nothing waits for them
         self.httpd.shutdown()
         self.httpd.server_close()
 

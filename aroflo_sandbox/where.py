@@ -15,7 +15,7 @@ import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -294,6 +294,24 @@ class WhereExpr:
             except KeyError:
                 raise WhereError(f"unknown field {c.field!r}") from None
             _literals(c.field, kind, c.op, c.value)
+
+    def span(self, field: str) -> timedelta | None:
+        """How long a stretch of time the clauses every match must satisfy (the top-level AND) leave a date
+        or date-time `field`; None when they do not bound it on both sides::
+
+            ["and|workdate|>|2024-01-01", "and|workdate|<|2024-01-31"]  -> 30 days
+            ["and|(|workdate|>|2024-01-01", "or|workdate|<|2024-01-31|)"]  -> None (an OR bounds nothing)
+        """
+        root = self._root
+        required = (root,) if isinstance(root, Condition) else root.items if root and root.op == "and" else ()
+        lows, highs = [], []
+        for c in required:
+            if isinstance(c, Condition) and c.field == field and (moment := _parse_datetime(c.value)):
+                if c.op in (">", ">=", "="):
+                    lows.append(moment)
+                if c.op in ("<", "="):
+                    highs.append(moment)
+        return min(highs) - max(lows) if lows and highs else None
 
     def evaluate(self, lookup: Lookup) -> bool:
         if self._root is None:

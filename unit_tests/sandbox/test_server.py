@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
+from aroflo_sandbox.faults import FaultPlan
 from aroflo_sandbox.harness import SandboxClient
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
@@ -337,3 +339,76 @@ def test_lastupdate_coverage_hides_the_undocumented_zones_past_and_new():
         assert latest == {("tasks", task), ("users", user)}
         refused = requests.post(control.url + "lastupdate_coverage", json={"coverage": "some"}, timeout=5)
         assert refused.status_code == 400
+
+
+# ---- stalled connections and slow windows ------------------------------------------------------------
+def test_a_stalled_call_is_held_without_blocking_others_and_released_by_a_new_plan(sandbox):
+    requests.post(sandbox.url + "_sandbox/faults", json={"stall_calls": [2], "stall_seconds": 60}, timeout=5)
+    query = {"zone": "tasks", "where": ALL_TASKS, "pageSize": 10}
+    assert get(sandbox, query).json()["status"] == "0"  # call 1
+    answers: list[tuple[requests.Response, float]] = []
+    started = time.monotonic()
+    stalled = threading.Thread(target=lambda: answers.append((get(sandbox, query), time.monotonic())))
+    stalled.start()  # call 2: held
+    time.sleep(1.5)
+    quick = get(sandbox, query)  # call 3, while call 2 waits: answered at once
+    assert quick.json()["status"] == "0" and not answers
+    requests.post(sandbox.url + "_sandbox/faults", json={}, timeout=5)  # releases call 2
+    stalled.join(timeout=10)
+    response, finished = answers[0]
+    assert 1.5 <= finished - started < 10 and response.json()["status"] == "0"
+    stats = requests.get(sandbox.url + "_sandbox/stats", timeout=5).json()
+    assert stats["faults"] == {"stall": 1} and stats["daily_counted"] == {"tasks": 3}
+
+
+def test_a_stall_by_chance_lasts_stall_seconds(sandbox):
+    requests.post(sandbox.url + "_sandbox/faults", json={"stall": 1.0, "stall_seconds": 0.6}, timeout=5)
+    started = time.monotonic()
+    assert get(sandbox, {"zone": "tasktypes"}).json()["status"] == "0"
+    assert time.monotonic() - started >= 0.6
+
+
+def test_stopping_the_sandbox_releases_a_stalled_call():
+    small = Sandbox(port=0, scale=0.05, seed=9, faults=FaultPlan(stall_calls=[1])).start()
+    outcome: list[object] = []
+
+    def call() -> None:
+        try:
+            outcome.append(get(small, {"zone": "tasktypes"}).status_code)
+        except requests.ConnectionError as error:
+            outcome.append(error)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    small.stop()
+    caller.join(timeout=10)
+    assert not caller.is_alive() and outcome and time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    "where, status",
+    [
+        ([ALL_TASKS], "888888"),
+        (["and|datetimerequested|>|2024-01-01 00:00:00", "and|datetimerequested|<|2024-01-31 00:00:00"], "0"),
+        (
+            ["and|datetimerequested|>|2024-01-01 00:00:00", "and|datetimerequested|<|2024-03-01 00:00:00"],
+            "888888",
+        ),
+        (["and|daterequested|>|2024-01-01", "and|daterequested|<|2024-01-15", "and|jobnumber|>|0"], "0"),
+        (
+            ["and|(|datetimerequested|>|2024-01-01 00:00:00", "or|datetimerequested|<|2024-01-02 00:00:00|)"],
+            "888888",
+        ),
+        (["and|jobnumber|>|0"], "888888"),
+        (["and|nosuchfield|=|1"], "9"),
+    ],
+)
+def test_a_slow_window_times_out_unless_the_where_bounds_a_date_field(sandbox, where, status):
+    requests.post(sandbox.url + "_sandbox/faults", json={"slow_query_window_days": {"tasks": 31}}, timeout=5)
+    for page_size in (500, 10):  # whatever the page size
+        assert (
+            get(sandbox, {"zone": "tasks", "where": where, "pageSize": page_size}).json()["status"] == status
+        )
+    assert get(sandbox, {"zone": "quotes", "where": ALL_QUOTES}).json()["status"] == "0"  # other zones

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -330,3 +330,16 @@ def test_unknown_field_keyerror_becomes_where_error():
 
 def test_where_error_is_value_error():
     assert issubclass(WhereError, ValueError)
+
+
+def test_span_is_the_window_the_top_level_and_leaves_a_date_field():
+    week = ["and|workdate|>|2024-01-01", "and|workdate|<|2024-01-08", "and|type|=|productive"]
+    assert parse_where(week).span("workdate") == timedelta(days=7)
+    assert parse_where(["and|workdate|=|2024/01/01"]).span("workdate") == timedelta(0)
+    assert parse_where(["and|workdate|>=|2024-01-01 12:00:00", "and|workdate|<|2024-01-02"]).span(
+        "workdate"
+    ) == timedelta(hours=12)
+    assert parse_where(["and|workdate|>|2024-01-01"]).span("workdate") is None  # open-ended
+    assert parse_where(["and|(|workdate|>|2024-01-01", "or|workdate|<|2024-01-08|)"]).span("workdate") is None
+    assert parse_where(week).span("startdate") is None
+    assert parse_where([]).span("workdate") is None
