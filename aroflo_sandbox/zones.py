@@ -7,7 +7,8 @@ request has no WHERE at all, the JOIN names and which record key they fill, and 
 LastUpdate change log tracks the zone.
 
 Getters read ``StoredRecord.data`` (the public record) or, for WHERE fields that records do not
-carry (§7.19: clients updated, contacts/projects created, stock-level UTC times ...), hidden state:
+carry (§7.19: clients updated, contacts/projects created, stock-level UTC times ...) or that older records
+do not show (creation and last-update times, generator/builder.py TIME_FIELDS), hidden state:
 ``created_utc``/``updated_utc`` and the ``hidden`` dict. Date getters return naive ``datetime``
 objects - UTC for fields with ``utc`` in the name, Australia/Melbourne local time otherwise (§3.6)
 - or None when the value is blank.
@@ -72,6 +73,8 @@ class Zone:
 def _dig(data: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     value: Any = data
     for key in path:
+        if isinstance(value, list) and len(value) == 1:  # an object sent as a one-element list (TaskTypes)
+            value = value[0]
         if not isinstance(value, Mapping):
             return None
         value = value.get(key)
@@ -110,6 +113,11 @@ def _created(kind: str) -> WhereField:
 
 def _updated(kind: str) -> WhereField:
     return WhereField(kind, lambda r: r.updated_utc)
+
+
+def _written(kind: str) -> WhereField:
+    """The last write: the update, or the creation of a record never updated."""
+    return WhereField(kind, lambda r: r.updated_utc or r.created_utc)
 
 
 def _task_status(*path: str) -> WhereField:
@@ -205,10 +213,10 @@ _ALL: list[Zone] = [
         id_where="userid",
         default_filter=_by_created,
         where_fields={
-            "createdutc": _d("createdutc"),
-            "createddatetimeutc": _dt("createddatetimeutc"),
-            "lastupdatedutc": _d("lastupdatedutc"),
-            "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
+            "createdutc": _created("date"),  # the record may not show it (older records)
+            "createddatetimeutc": _created("datetime"),
+            "lastupdatedutc": _updated("date"),
+            "lastupdateddatetimeutc": _updated("datetime"),
             "userid": _text("userid"),
             "givennames": _text("givennames"),
             "surname": _text("surname"),
@@ -349,10 +357,10 @@ _ALL: list[Zone] = [
         id_where="locationid",
         default_filter=_by_created,
         where_fields={
-            "createdutc": _d("createdutc"),
-            "createddatetimeutc": _dt("createddatetimeutc"),
-            "lasteupdatedutc": _d("lastupdatedutc"),  # [sic] (§5.2)
-            "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
+            "createdutc": _created("date"),
+            "createddatetimeutc": _created("datetime"),
+            "lasteupdatedutc": _written("date"),  # [sic] (§5.2)
+            "lastupdateddatetimeutc": _written("datetime"),
             "locationid": _text("locationid"),
             "linkedtotype": _text("linkedto", "linkedtotype"),
             "clientid": _hidden("text", "clientid"),
@@ -444,16 +452,16 @@ _ALL: list[Zone] = [
             "datetimerequested": _dt("requestdatetime"),
             "datecompleted": _d("completeddate"),
             "datetimecompleted": _dt("completeddatetime"),
-            "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
-            "lastupdatedutc": _d("lastupdatedutc"),
+            "lastupdateddatetimeutc": _written("datetime"),  # older records do not show it
+            "lastupdatedutc": _written("date"),
             "duedate": _d("duedate"),
             "duedatetime": _dt("duedatetime"),
             "linkprocesseddate": _d("linkprocesseddate"),  # holds a datetime (§3.6)
             "linkprocesseddatetime": _dt("linkprocesseddate"),
             "deleteddate": _hidden("date", "deleted_local"),
             "deleteddatetime": _hidden("datetime", "deleted_local"),
-            "createdutc": _d("createdutc"),
-            "createddatetimeutc": _dt("createddatetimeutc"),
+            "createdutc": _created("date"),
+            "createddatetimeutc": _created("datetime"),
             "taskid": _text("taskid"),
             "task_id": _text("taskid"),  # used in vendor examples (§1.3)
             "clientname": _text("client", "clientname"),
@@ -580,10 +588,10 @@ _ALL: list[Zone] = [
             "taskdatetimecompleted": _hidden("datetime", "task_completed"),
             "linkprocesseddate": _d("linkprocesseddate"),
             "lastupdatedutc": _updated("datetime"),  # typed DATETIME in the table (§5.2)
-            "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
+            "lastupdateddatetimeutc": _updated("datetime"),
             "lastupdateddatetime": _dt("lastupdateddatetime"),  # local; vendor example
-            "createdutc": _d("createdutc"),
-            "createddatetimeutc": _dt("createddatetimeutc"),
+            "createdutc": _created("date"),
+            "createddatetimeutc": _created("datetime"),
             "invoiceid": _text("invoiceid"),
             "status": _text("status"),
             "cusinvoiced": _hidden("bool", "cusinvoiced"),
@@ -646,10 +654,10 @@ _ALL: list[Zone] = [
         id_where="itemid",
         default_filter=_by_created,
         where_fields={
-            "lastupdatedutc": _d("lastupdatedutc"),
-            "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
-            "createdutc": _d("createdutc"),
-            "createddatetimeutc": _dt("createddatetimeutc"),
+            "lastupdatedutc": _updated("date"),
+            "lastupdateddatetimeutc": _updated("datetime"),
+            "createdutc": _created("date"),
+            "createddatetimeutc": _created("datetime"),
             "itemid": _text("itemid"),
             "category": _text("category", "categoryname"),
             "description": _text("description"),
@@ -683,8 +691,8 @@ _ALL: list[Zone] = [
         where_fields={
             "lastupdated": _d("lastupdateddatetime"),
             "lastupdateddatetime": _dt("lastupdateddatetime"),
-            "lastupdatedutc": WhereField("datetime", lambda r: r.updated_utc or r.created_utc),
-            "lastupdateddatetimeutc": WhereField("datetime", lambda r: r.updated_utc or r.created_utc),
+            "lastupdatedutc": _written("datetime"),
+            "lastupdateddatetimeutc": _written("datetime"),
             "itemid": _text("itemid"),
             "assignedtotype": _text("assignedtotype"),
             "isuserarchived": _hidden("bool", "isuserarchived"),
@@ -760,8 +768,8 @@ _ALL: list[Zone] = [
         where_fields={
             "dateinvoiced": _d("dateinvoiced"),
             "duedate": _d("duedate"),
-            "lastupdatedutc": _updated("datetime"),  # typed DATETIME (§5.2)
-            "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
+            "lastupdatedutc": _written("datetime"),  # typed DATETIME (§5.2)
+            "lastupdateddatetimeutc": _written("datetime"),
             "linkprocesseddate": _hidden("date", "linkprocessed_local"),
             "billid": _text("billid"),
             "purchaseorderid": _text("purchaseorder", "purchaseorderid"),
@@ -837,8 +845,8 @@ _ALL: list[Zone] = [
         id_where="assetid",
         default_filter=_by_field("datecreated"),
         where_fields={
-            "lastupdateutc": _d("lastupdatedutc"),
-            "lastupdatedatetimeutc": _dt("lastupdateddatetimeutc"),
+            "lastupdateutc": _written("date"),
+            "lastupdatedatetimeutc": _written("datetime"),
             "assetid": _text("assetid"),
             "category": _text("category", "categoryname"),
             "assetname": _text("assetname"),
