@@ -7,6 +7,7 @@ import json
 import signal
 import sys
 
+from aroflo_sandbox.dataset import LASTUPDATE_COVERAGES
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
 
@@ -19,6 +20,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--per-second", type=int, default=3)
     parser.add_argument("--per-minute", type=int, default=120)
     parser.add_argument("--daily", type=int, default=2000)
+    parser.add_argument("--secondary-daily", type=int, default=20000, help="single-id GETs a day")
+    parser.add_argument(
+        "--lastupdate-coverage",
+        choices=LASTUPDATE_COVERAGES,
+        default="all",
+        help="'documented': LastUpdate shows only the zones AroFlo's documentation shows in it",
+    )
     parser.add_argument("--config-out", help="also write the connector config (JSON) to this file")
     args = parser.parse_args(argv)
 
@@ -26,7 +34,13 @@ def main(argv: list[str] | None = None) -> None:
         port=args.port,
         seed=args.seed,
         scale=args.scale,
-        limits=Limits(per_second=args.per_second, per_minute=args.per_minute, daily=args.daily),
+        limits=Limits(
+            per_second=args.per_second,
+            per_minute=args.per_minute,
+            daily=args.daily,
+            secondary_daily=args.secondary_daily,
+        ),
+        lastupdate_coverage=args.lastupdate_coverage,
     )
     config = sandbox.connector_config()
     if args.config_out:

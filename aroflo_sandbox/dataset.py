@@ -24,7 +24,11 @@ from aroflo_sandbox.generator.builder import Builder
 from aroflo_sandbox.generator.plan import FACTORIES, populate
 from aroflo_sandbox.records import StoredRecord, creation_time
 from aroflo_sandbox.values import fmt_datetime, money4
-from aroflo_sandbox.zones import ZONES, Zone, zone_for_param
+from aroflo_sandbox.zones import ZONES, Zone, documented_in_lastupdate, zone_for_param
+
+# Which zones' changes LastUpdate shows: "all" that the sandbox tracks, or only those AroFlo's documentation
+# shows or names ("documented"): the other zones' changes, past and new, are then never in it.
+LASTUPDATE_COVERAGES = ("all", "documented")
 
 
 @dataclass
@@ -33,10 +37,22 @@ class Dataset:
     zones: dict[str, list[StoredRecord]]  # keyed by Zone.param.lower(); "lastupdate" = the change log
     _builder: Builder = field(repr=False, compare=False)
     _log_index: dict[tuple[str, str], StoredRecord] = field(default_factory=dict, repr=False, compare=False)
+    lastupdate_coverage: str = "all"  # one of LASTUPDATE_COVERAGES
 
     def live(self, zone: Zone) -> list[StoredRecord]:
-        """The zone's records that exist now (deleted ones are gone from AroFlo's answers)."""
-        return [r for r in self.zones[zone.param.lower()] if not r.deleted]
+        """The zone's records that exist now (deleted ones are gone from AroFlo's answers); for LastUpdate,
+        the entries of the zones its coverage shows."""
+        records = [r for r in self.zones[zone.param.lower()] if not r.deleted]
+        if zone.param.lower() == "lastupdate" and self.lastupdate_coverage == "documented":
+            shown = {ZONES[key].lastupdate_name for key in documented_in_lastupdate()}
+            records = [r for r in records if r.data["zonename"] in shown]
+        return records
+
+    def cover(self, coverage: str) -> None:
+        """Set the LastUpdate coverage: the whole log stays kept, only what LastUpdate shows changes."""
+        if coverage not in LASTUPDATE_COVERAGES:
+            raise ValueError(f"lastupdate_coverage must be one of {LASTUPDATE_COVERAGES}, not {coverage!r}")
+        self.lastupdate_coverage = coverage
 
     def record_id(self, zone: Zone, rec: StoredRecord) -> str:
         """The zoneid LastUpdate uses for a record: its first primary-key field (for the

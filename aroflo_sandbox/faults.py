@@ -1,8 +1,16 @@
 """Seeded fault injection: what a flaky network and a busy AroFlo do to a sync.
 
 Each injected fault happens *instead of* serving the request (the call is not counted against the
-limits), except `slow`, which delays a normal answer. A 429 "storm" rejects the next `storm_length`
-requests in a row, as a shared account hammered by another integration would.
+limits), except `slow` and `stall`, which delay a normal answer. A 429 "storm" rejects the next
+`storm_length` requests in a row, as a shared account hammered by another integration would. A stalled
+call (a proxy or load balancer holding the connection) is answered only after `stall_seconds`, or as soon
+as the plan changes or the sandbox stops, so a test never waits for it at teardown. Two faults depend on
+the query rather than on chance (server.py applies them): 888888 for pages larger than a zone's
+`slow_query_page_size`, and 888888 for any query on a zone in `slow_query_window_days` whose WHERE does not
+bound one of its date fields to a window of at most that many days. Example::
+
+    FaultPlan(stall_calls=[3], stall_seconds=600)  -> the 3rd API call after the plan is set answers after
+                                                      10 minutes; every other call as usual
 """
 
 from __future__ import annotations
@@ -23,9 +31,14 @@ class FaultPlan:
     slow: float = 0.0  # chance the answer is delayed by `slow_seconds`
     # chance a request is refused as "Payload has expired" (held too long before it left)
     expired: float = 0.0
+    stall: float = 0.0  # chance the answer is held back `stall_seconds`, the connection kept open
     slow_seconds: float = 2.0
+    stall_calls: list[int] = field(default_factory=list)  # these API calls stall (1 = the first one)
+    stall_seconds: float = 600.0
     # zone (lower case) -> largest pageSize answered; bigger pages get 888888 (query too slow)
     slow_query_page_size: dict[str, int] = field(default_factory=dict)
+    # zone (lower case) -> days: 888888 unless the WHERE bounds a date field to at most that many days
+    slow_query_window_days: dict[str, float] = field(default_factory=dict)
     # zone (lower case) -> response byte limit for status 8 (response too large); default applies otherwise
     size_limit_bytes: dict[str, int] = field(default_factory=dict)
 
@@ -36,17 +49,36 @@ class FaultPlan:
 class FaultInjector:
     def __init__(self, plan: FaultPlan | None = None) -> None:
         self._lock = threading.Lock()
+        self._release = threading.Event()
         self.configure(plan or FaultPlan())
 
     def configure(self, plan: FaultPlan) -> None:
+        """A new plan: its call count starts at 0 and calls stalled under the old one are answered now."""
         with self._lock:
             self.plan = plan
             self._rng = random.Random(plan.seed)
             self._storm_left = 0
+            self._calls = 0
+            self._release.set()
+            self._release = threading.Event()
+
+    def release(self) -> None:
+        """Answer every stalled call now (the sandbox is stopping)."""
+        with self._lock:
+            self._release.set()
+
+    def stall(self) -> None:
+        """Hold the calling request until `stall_seconds` pass or the stall is released."""
+        with self._lock:
+            released, seconds = self._release, self.plan.stall_seconds
+        released.wait(seconds)
 
     def draw(self) -> str | None:
-        """The fault for the next request: "429", "6", "5xx", "drop", "slow", "expired" or None."""
+        """The fault for the next request: "429", "6", "5xx", "drop", "slow", "expired", "stall" or None."""
         with self._lock:
+            self._calls += 1
+            if self._calls in self.plan.stall_calls:
+                return "stall"
             if self._storm_left > 0:
                 self._storm_left -= 1
                 return "429"
@@ -59,6 +91,7 @@ class FaultInjector:
                 ("drop", plan.drop),
                 ("slow", plan.slow),
                 ("expired", plan.expired),
+                ("stall", plan.stall),
             ):
                 if roll < chance:
                     if name == "429":

@@ -15,9 +15,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from aroflo_sandbox import where_rules
 from aroflo_sandbox.records import StoredRecord
 from aroflo_sandbox.where import Lookup, WhereError, parse_where
 from aroflo_sandbox.zones import Zone
@@ -32,8 +33,8 @@ class ZoneQuery:
     """A request's query variables, read. ``ZoneQuery.parse`` raises ValueError when ``page`` or
     ``pageSize`` is not a number; out-of-range values are clamped (page >= 1, 1 <= pageSize <= 500)::
 
-        {"where": ["and|taskid|!=|"], "join": ["notes,location"], "pageSize": ["900"]}
-          -> ZoneQuery(clauses=["and|taskid|!=|"], orders=[], joins={"notes", "location"},
+        {"where": ["and|jobnumber|>|0"], "join": ["notes,location"], "pageSize": ["900"]}
+          -> ZoneQuery(clauses=["and|jobnumber|>|0"], orders=[], joins={"notes", "location"},
                        page=1, page_size=500)
     """
 
@@ -61,6 +62,7 @@ class Answer:
     status: str
     message: str
     zone_response: dict[str, Any] | None = None
+    detail: str | None = None  # why the sandbox refused (for its request log; AroFlo's message says no more)
 
 
 def join_values(values: Iterable[str]) -> frozenset[str]:
@@ -87,11 +89,11 @@ def select(zone: Zone, records: list[StoredRecord], query: ZoneQuery, now: datet
     if query.clauses:
         try:
             expression = parse_where(query.clauses)
-            expression.check(lambda name: zone.where_fields[name].kind)  # KeyError: unknown field
+            where_rules.check(zone.param.lower(), expression.conditions)
+            expression.check(lambda name: zone.where_fields[name].kind)
             records = [r for r in records if expression.evaluate(_lookup_for(zone, r))]
         except WhereError as error:
-            # The status code for this error is not documented; the text is (§1.3).
-            return Answer("-1", str(error))
+            return Answer("9", "Invalid WHERE Clause", detail=str(error))
     elif zone.default_filter is not None:
         records = [r for r in records if zone.default_filter(r, now)]
         message = DEFAULT_FILTER_MESSAGE
@@ -115,6 +117,20 @@ def select(zone: Zone, records: list[StoredRecord], query: ZoneQuery, now: datet
         "generatedisplayresponsetime": 1,
     }
     return Answer("0", message, zone_response)
+
+
+def date_window(zone: Zone, clauses: list[str]) -> timedelta | None:
+    """The narrowest window a (valid) WHERE puts on one of the zone's date or date-time fields, None when it
+    bounds none of them on both sides::
+
+        tasks, ["and|datetimerequested|>|2024-01-01 00:00:00", "and|datetimerequested|<|2024-01-08 00:00:00"]
+          -> 7 days
+        tasks, ["and|datetimerequested|>|1900-01-01 00:00:00"]  -> None
+    """
+    expression = parse_where(clauses)
+    dated = (name for name, field in zone.where_fields.items() if field.kind in ("date", "datetime"))
+    spans = [span for name in dated if (span := expression.span(name)) is not None]
+    return min(spans, default=None)
 
 
 def within_size(answer: Answer, limit: int = SIZE_LIMIT_BYTES) -> Answer:

@@ -17,7 +17,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -26,9 +26,19 @@ from aroflo_sandbox.auth import Credentials, authenticate
 from aroflo_sandbox.dataset import Dataset, generate
 from aroflo_sandbox.faults import FaultInjector, FaultPlan
 from aroflo_sandbox.limits import Limits, RateLimiter, next_melbourne_midnight
-from aroflo_sandbox.query import SIZE_LIMIT_BYTES, Answer, ZoneQuery, join_values, render, select, within_size
+from aroflo_sandbox.query import (
+    SIZE_LIMIT_BYTES,
+    Answer,
+    ZoneQuery,
+    date_window,
+    join_values,
+    render,
+    select,
+    within_size,
+)
 from aroflo_sandbox.zones import ZONES, Zone, zone_for_param
 
+TIMED_OUT = Answer("888888", "IMSAPI request has timed out - please refine your query.")
 DEFAULT_CREDENTIALS = Credentials(
     # base64-looking values with + / = on purpose: they must be URI-encoded in the Authorization header
     u_encoded="U2FuZGJveCtVc2VyLzE=",
@@ -46,12 +56,13 @@ class Stats:
     without_where: int = 0
     rate_limited: int = 0  # 429 and status 6 answers caused by the limits (not injected)
     faults: Counter = field(default_factory=Counter)
-    daily_counted: Counter = field(default_factory=Counter)  # per zone, calls that counted against the day
+    daily_counted: Counter = field(default_factory=Counter)  # per zone, calls spent from the daily allowance
+    secondary_counted: Counter = field(default_factory=Counter)  # per zone, single-id reads (secondary)
     log: list[dict[str, Any]] = field(default_factory=list)  # one line per request (no secrets)
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for key in ("by_zone", "by_status", "faults", "daily_counted"):
+        for key in ("by_zone", "by_status", "faults", "daily_counted", "secondary_counted"):
             data[key] = dict(getattr(self, key))
         return data
 
@@ -66,10 +77,12 @@ class SandboxState:
         faults: FaultPlan | None = None,
         credentials: Credentials = DEFAULT_CREDENTIALS,
         max_skew_seconds: float = 300.0,
+        lastupdate_coverage: str = "all",
     ) -> None:
         self.lock = threading.RLock()
         self.credentials = credentials
         self.dataset: Dataset = generate(seed=seed, now=now, scale=scale)
+        self.dataset.cover(lastupdate_coverage)
         self.limiter = RateLimiter(limits or Limits())
         self.faults = FaultInjector(faults)
         self.max_skew_seconds = max_skew_seconds
@@ -89,11 +102,23 @@ def envelope(status: str, message: str, zone_response: dict[str, Any] | None = N
 
 
 def _is_single_id_read(zone: Zone, clauses: list[str]) -> bool:
-    """A GET of one record by its id: counted against the secondary 20,000/day allowance (§4.4)."""
+    """A GET of one record by its id - exactly one clause `<conj>|<the zone's id field>|=|<id>` - counts
+    against the secondary 20,000-a-day allowance instead of the daily one (AroFlo's README, "Secondary
+    Daily Limit")::
+
+        tasks, ["and|taskid|=|JCdKUyZRMCAgCg=="]  -> True
+        tasks, ["and|taskid|IN|a*b"] or two clauses  -> False
+    """
     if len(clauses) != 1 or not zone.id_where:
         return False
-    tokens = [t.strip().lower() for t in clauses[0].split("|")]
-    return len(tokens) == 4 and tokens[1] == zone.id_where and tokens[2] == "="
+    tokens = [t.strip() for t in clauses[0].split("|")]
+    return (
+        len(tokens) == 4
+        and tokens[0].lower() in ("and", "or")
+        and tokens[1].lower() == zone.id_where
+        and tokens[2] == "="
+        and bool(tokens[3])
+    )
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -106,13 +131,15 @@ class Handler(BaseHTTPRequestHandler):
     # ---- plumbing -------------------------------------------------------------------------------
     def _send_json(self, code: int, body: Any, headers: dict[str, str] | None = None) -> None:
         payload = json.dumps(body, separators=(",", ":")).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "text/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(payload)
+        # A client that gave up waiting (a stalled call) has closed the connection: nothing to tell it.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(code)
+            self.send_header("Content-Type", "text/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(payload)
 
     def _send_html(self, code: int, text: str) -> None:
         payload = f"<html><body><h1>{code}</h1><p>{text}</p></body></html>".encode()
@@ -218,7 +245,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._answer(log, 200, envelope("7", "Exceeded Rate Limit - Daily"), verdict.headers)
         if zone is not None and not is_lastupdate:
             with state.lock:
-                state.stats.daily_counted[zone.param.lower()] += 1
+                spent = state.stats.secondary_counted if secondary else state.stats.daily_counted
+                spent[zone.param.lower()] += 1
 
         if zone is None:
             # The vendor table leaves this code blank; the sandbox uses 10 (see docs/sandbox.md).
@@ -226,6 +254,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._answer(log, 200, envelope("10", message), verdict.headers)
 
         answer = self._query(zone, params)
+        if answer.detail:
+            log["detail"] = answer.detail
         self._answer(log, 200, envelope(answer.status, answer.message, answer.zone_response), verdict.headers)
 
     def _answer(
@@ -236,6 +266,8 @@ class Handler(BaseHTTPRequestHandler):
         log["records"] = body.get("zoneresponse", {}).get("currentpageresults")
         with state.lock:
             state.stats.by_status[str(body.get("status"))] += 1
+        if log.get("fault") == "stall":  # received, counted and answered as usual, but the answer waits
+            state.faults.stall()
         self._send_json(code, body, headers)
 
     def _query(self, zone: Zone, params: dict[str, list[str]]) -> Answer:
@@ -244,13 +276,20 @@ class Handler(BaseHTTPRequestHandler):
             query = ZoneQuery.parse(params)
         except ValueError:
             return Answer("1", "Login Failed - Invalid Request String")
-        slow_limit = state.faults.plan.slow_query_page_size.get(zone.param.lower())
+        plan = state.faults.plan
+        slow_limit = plan.slow_query_page_size.get(zone.param.lower())
         if slow_limit is not None and query.page_size > slow_limit:
-            return Answer("888888", "IMSAPI request has timed out - please refine your query.")
+            return TIMED_OUT
         with state.lock:
             if not query.clauses:
                 state.stats.without_where += 1
             answer = select(zone, state.dataset.live(zone), query, state.dataset.now)
+        days = plan.slow_query_window_days.get(zone.param.lower())
+        if answer.status == "0" and days is not None:
+            # The time such a query takes depends on the window it reads, not on the page size.
+            window = date_window(zone, query.clauses) if query.clauses else None
+            if window is None or window > timedelta(days=days):
+                return TIMED_OUT
         return within_size(
             answer, state.faults.plan.size_limit_bytes.get(zone.param.lower(), SIZE_LIMIT_BYTES)
         )
@@ -282,6 +321,10 @@ class Handler(BaseHTTPRequestHandler):
                     data.pop("log")
                 data["daily_used"] = state.limiter.daily_used
                 data["daily_remaining"] = max(0, state.limiter.limits.daily - state.limiter.daily_used)
+                data["secondary_used"] = state.limiter.secondary_used
+                data["secondary_remaining"] = max(
+                    0, state.limiter.limits.secondary_daily - state.limiter.secondary_used
+                )
                 data["daily_resets_at"] = next_melbourne_midnight(datetime.now(UTC)).isoformat()
             return self._send_json(200, data)
         if method != "POST":
@@ -300,14 +343,24 @@ class Handler(BaseHTTPRequestHandler):
         if route == "limits":
             with state.lock:
                 for key, value in payload.items():
-                    setattr(state.limiter.limits, key, int(value))
+                    if key in asdict(state.limiter.limits):
+                        setattr(state.limiter.limits, key, int(value))
                 if "daily_used" in payload:
                     state.limiter.daily_used = int(payload["daily_used"])
+                if "secondary_used" in payload:
+                    state.limiter.secondary_used = int(payload["secondary_used"])
             state.limiter.reset_windows()  # new short limits start from an empty window
             return self._send_json(200, asdict(state.limiter.limits))
         if route == "faults":
             state.faults.configure(FaultPlan(**payload))
             return self._send_json(200, state.faults.plan.as_dict())
+        if route == "lastupdate_coverage":
+            with state.lock:
+                try:
+                    state.dataset.cover(str(payload.get("coverage")))
+                except ValueError as error:
+                    return self._send_json(400, {"error": str(error)})
+            return self._send_json(200, {"coverage": state.dataset.lastupdate_coverage})
         if route == "mutate":
             return self._send_json(200, self._mutate(payload))
         return self._send_json(404, {"error": f"unknown control route {route}"})
@@ -377,6 +430,7 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
+        self.state.faults.release()  # stalled calls answer now: nothing waits for them
         self.httpd.shutdown()
         self.httpd.server_close()
 

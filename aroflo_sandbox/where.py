@@ -15,7 +15,7 @@ import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -30,18 +30,17 @@ class WhereError(ValueError):
         super().__init__(f"Invalid WHERE Clause: {reason}")
 
 
-# AroFlo documents only =, <, >, !=, IN and NOT IN. ">=" appears in one vendor example
-# (schedules), so it is accepted, and "<=" with it for symmetry.
+# AroFlo's README documents =, <, >, !=, IN and NOT IN; ">=" appears in a vendor example (schedules), so it
+# is accepted too. "<=" appears nowhere: status 9.
 _COMPARE = {
     "=": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
     ">": operator.gt,
     ">=": operator.ge,
-    "<=": operator.le,
 }
 OPERATORS = frozenset({*_COMPARE, "IN", "NOT IN"})
-_LIST_OPS = ("IN", "NOT IN")
+LIST_OPERATORS = ("IN", "NOT IN")
 _FIELD_RE = re.compile(r"[a-z0-9_]+")
 # Either separator (used consistently), optional time to the second, optional fraction.
 # No "T"/"Z"/offset syntax: the vendor never uses it.
@@ -94,6 +93,8 @@ def _split_clause(n: int, text: str) -> _Clause:
         raise WhereError(f"clause {n} has a bad field name {rest[0]!r}")
     if op not in OPERATORS:
         raise WhereError(f"clause {n} has an unknown operator {rest[1]!r}")
+    if not value.strip():  # the README's grammar table: the value is required
+        raise WhereError(f"clause {n} has no value: {text!r}")
     return _Clause(Condition(conj, field, op, value), opens, closes)
 
 
@@ -197,9 +198,9 @@ def _parse_datetime(text: str) -> datetime | None:
 
 
 def _literal(kind: str, text: str) -> Any:
-    """One literal as the field's kind; None = empty literal (matches blank values)."""
+    """One literal as the field's kind."""
     if not text.strip():
-        return None
+        raise WhereError("an empty value")
     if kind == "text":
         return text.rstrip().casefold()  # SQL Server ignores trailing spaces
     if kind == "number":
@@ -226,11 +227,9 @@ def _literal(kind: str, text: str) -> Any:
 @lru_cache(maxsize=1024)
 def _literals(field: str, kind: str, op: str, value: str) -> tuple[Any, ...]:
     try:
-        lits = tuple(_literal(kind, v) for v in (value.split("*") if op in _LIST_OPS else [value]))
+        lits = tuple(_literal(kind, v) for v in (value.split("*") if op in LIST_OPERATORS else [value]))
     except WhereError as exc:
         raise WhereError(f"{str(exc).removeprefix('Invalid WHERE Clause: ')} (field {field!r})") from None
-    if None in lits and op not in ("=", "!=", *_LIST_OPS):
-        raise WhereError(f"operator {op} needs a value (field {field!r})")
     return lits
 
 
@@ -262,16 +261,12 @@ def _record(kind: str, raw: Any) -> Any:
 
 
 def _compare(op: str, rec: Any, lits: tuple[Any, ...]) -> bool:
-    if rec is None:
-        # SQL NULL: a blank record value fails every comparison - even != and NOT IN.
-        # Only an empty literal ("=" or an empty IN item) selects blanks.
-        return op in ("=", "IN") and None in lits
+    if rec is None:  # SQL NULL: a blank record value fails every comparison, even != and NOT IN
+        return False
     if op == "IN":
         return rec in lits
     if op == "NOT IN":
         return rec not in lits
-    if lits[0] is None:  # empty literal: equal only to blanks
-        return op == "!="
     return bool(_COMPARE[op](rec, lits[0]))
 
 
@@ -299,6 +294,24 @@ class WhereExpr:
             except KeyError:
                 raise WhereError(f"unknown field {c.field!r}") from None
             _literals(c.field, kind, c.op, c.value)
+
+    def span(self, field: str) -> timedelta | None:
+        """How long a stretch of time the clauses every match must satisfy (the top-level AND) leave a date
+        or date-time `field`; None when they do not bound it on both sides::
+
+            ["and|workdate|>|2024-01-01", "and|workdate|<|2024-01-31"]  -> 30 days
+            ["and|(|workdate|>|2024-01-01", "or|workdate|<|2024-01-31|)"]  -> None (an OR bounds nothing)
+        """
+        root = self._root
+        required = (root,) if isinstance(root, Condition) else root.items if root and root.op == "and" else ()
+        lows, highs = [], []
+        for c in required:
+            if isinstance(c, Condition) and c.field == field and (moment := _parse_datetime(c.value)):
+                if c.op in (">", ">=", "="):
+                    lows.append(moment)
+                if c.op in ("<", "="):
+                    highs.append(moment)
+        return min(highs) - max(lows) if lows and highs else None
 
     def evaluate(self, lookup: Lookup) -> bool:
         if self._root is None:

@@ -7,7 +7,8 @@ request has no WHERE at all, the JOIN names and which record key they fill, and 
 LastUpdate change log tracks the zone.
 
 Getters read ``StoredRecord.data`` (the public record) or, for WHERE fields that records do not
-carry (§7.19: clients updated, contacts/projects created, stock-level UTC times ...), hidden state:
+carry (§7.19: clients updated, contacts/projects created, stock-level UTC times ...) or that older records
+do not show (creation and last-update times, generator/builder.py TIME_FIELDS), hidden state:
 ``created_utc``/``updated_utc`` and the ``hidden`` dict. Date getters return naive ``datetime``
 objects - UTC for fields with ``utc`` in the name, Australia/Melbourne local time otherwise (§3.6)
 - or None when the value is blank.
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
+from aroflo_sandbox.documented import example_records, where_fields
 from aroflo_sandbox.records import StoredRecord
 from aroflo_sandbox.values import parse_api_datetime
 
@@ -71,6 +73,8 @@ class Zone:
 def _dig(data: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     value: Any = data
     for key in path:
+        if isinstance(value, list) and len(value) == 1:  # an object sent as a one-element list (TaskTypes)
+            value = value[0]
         if not isinstance(value, Mapping):
             return None
         value = value.get(key)
@@ -109,6 +113,11 @@ def _created(kind: str) -> WhereField:
 
 def _updated(kind: str) -> WhereField:
     return WhereField(kind, lambda r: r.updated_utc)
+
+
+def _written(kind: str) -> WhereField:
+    """The last write: the update, or the creation of a record never updated."""
+    return WhereField(kind, lambda r: r.updated_utc or r.created_utc)
 
 
 def _task_status(*path: str) -> WhereField:
@@ -186,15 +195,14 @@ _ALL: list[Zone] = [
         },
         joins={"locations": "locations", "priorities": "priorities"},
     ),
-    # No WHERE table is documented (§5.2); the id is registered so an always-true clause exists.
+    # PermissionGroups and UserPosition document no WHERE table: any WHERE is refused (status 9).
     Zone(
         name="PermissionGroups",
         param="permissiongroups",
         record_key="permissiongroups",
         stream="permission_groups",
         primary_key=("groupid",),
-        id_where="groupid",
-        where_fields={"groupid": _text("groupid")},
+        where_fields={},
     ),
     Zone(
         name="Users",
@@ -205,10 +213,10 @@ _ALL: list[Zone] = [
         id_where="userid",
         default_filter=_by_created,
         where_fields={
-            "createdutc": _d("createdutc"),
-            "createddatetimeutc": _dt("createddatetimeutc"),
-            "lastupdatedutc": _d("lastupdatedutc"),
-            "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
+            "createdutc": _created("date"),  # the record may not show it (older records)
+            "createddatetimeutc": _created("datetime"),
+            "lastupdatedutc": _updated("date"),
+            "lastupdateddatetimeutc": _updated("datetime"),
             "userid": _text("userid"),
             "givennames": _text("givennames"),
             "surname": _text("surname"),
@@ -231,8 +239,7 @@ _ALL: list[Zone] = [
         record_key="userpositions",
         stream="user_positions",
         primary_key=("positionid",),
-        id_where="positionid",
-        where_fields={"positionid": _text("positionid")},
+        where_fields={},
     ),
     Zone(
         name="Timesheets",
@@ -306,7 +313,7 @@ _ALL: list[Zone] = [
         lastupdate_name="clients",
         id_reference="clientid",
     ),
-    # ClientNotes: WHERE "createdutc" reads the record's "created_utc" (§7.5); clientid per DKK.
+    # ClientNotes: WHERE "createdutc" reads the record's "created_utc" (§7.5).
     Zone(
         name="ClientNotes",
         param="ClientNotes",
@@ -318,7 +325,6 @@ _ALL: list[Zone] = [
         where_fields={
             "createdutc": _d("created_utc"),
             "noteid": _text("noteid"),
-            "clientid": _text("clientid"),
         },
         lastupdate_name="clientnotes",
         id_reference="noteid",
@@ -337,10 +343,6 @@ _ALL: list[Zone] = [
             "userid": _text("userid"),
             "archived": _bool("archived"),
             "contacttype": _text("contacttype"),
-            # Undocumented but used by DKK (§1.3); harmless to accept.
-            "phone": _text("phone"),
-            "mobile": _text("mobile"),
-            "surname": _text("surname"),
         },
         joins={"customfields": "customfields", **_NOTES_DOCS},
         lastupdate_name="contacts",
@@ -355,10 +357,10 @@ _ALL: list[Zone] = [
         id_where="locationid",
         default_filter=_by_created,
         where_fields={
-            "createdutc": _d("createdutc"),
-            "createddatetimeutc": _dt("createddatetimeutc"),
-            "lasteupdatedutc": _d("lastupdatedutc"),  # [sic] (§5.2)
-            "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
+            "createdutc": _created("date"),
+            "createddatetimeutc": _created("datetime"),
+            "lasteupdatedutc": _written("date"),  # [sic] (§5.2)
+            "lastupdateddatetimeutc": _written("datetime"),
             "locationid": _text("locationid"),
             "linkedtotype": _text("linkedto", "linkedtotype"),
             "clientid": _hidden("text", "clientid"),
@@ -431,9 +433,7 @@ _ALL: list[Zone] = [
         record_key="tasktypes",
         stream="task_types",
         primary_key=("tasktypeid",),
-        id_where="tasktypeid",
         where_fields={
-            "tasktypeid": _text("tasktypeid"),
             "archived": _bool("archived"),
             "businessunitname": _text("businessunit", "orgname"),
             "clientid": _hidden("text", "clientid"),
@@ -452,19 +452,18 @@ _ALL: list[Zone] = [
             "datetimerequested": _dt("requestdatetime"),
             "datecompleted": _d("completeddate"),
             "datetimecompleted": _dt("completeddatetime"),
-            "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
-            "lastupdatedutc": _d("lastupdatedutc"),
+            "lastupdateddatetimeutc": _written("datetime"),  # older records do not show it
+            "lastupdatedutc": _written("date"),
             "duedate": _d("duedate"),
             "duedatetime": _dt("duedatetime"),
             "linkprocesseddate": _d("linkprocesseddate"),  # holds a datetime (§3.6)
             "linkprocesseddatetime": _dt("linkprocesseddate"),
             "deleteddate": _hidden("date", "deleted_local"),
             "deleteddatetime": _hidden("datetime", "deleted_local"),
-            "createdutc": _d("createdutc"),
-            "createddatetimeutc": _dt("createddatetimeutc"),
+            "createdutc": _created("date"),
+            "createddatetimeutc": _created("datetime"),
             "taskid": _text("taskid"),
             "task_id": _text("taskid"),  # used in vendor examples (§1.3)
-            "clientid": _text("client", "clientid"),  # MCP: accepted though undocumented
             "clientname": _text("client", "clientname"),
             "orgname": _text("org", "orgname"),
             "orgid": _text("org", "orgid"),
@@ -518,6 +517,7 @@ _ALL: list[Zone] = [
             "materiallineid": _text("lineid"),
             "isinventory": _bool("isinventory"),
             "matlinkprocessed": _bool("matlinkprocessed"),
+            "lablinkprocessed": _bool("matlinkprocessed"),  # the vendor example's name for it
             "purchaseorderisordered": _bool("purchaseorderisordered"),
         },
         lastupdate_name="taskmaterials",
@@ -588,10 +588,10 @@ _ALL: list[Zone] = [
             "taskdatetimecompleted": _hidden("datetime", "task_completed"),
             "linkprocesseddate": _d("linkprocesseddate"),
             "lastupdatedutc": _updated("datetime"),  # typed DATETIME in the table (§5.2)
-            "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
+            "lastupdateddatetimeutc": _updated("datetime"),
             "lastupdateddatetime": _dt("lastupdateddatetime"),  # local; vendor example
-            "createdutc": _d("createdutc"),
-            "createddatetimeutc": _dt("createddatetimeutc"),
+            "createdutc": _created("date"),
+            "createddatetimeutc": _created("datetime"),
             "invoiceid": _text("invoiceid"),
             "status": _text("status"),
             "cusinvoiced": _hidden("bool", "cusinvoiced"),
@@ -654,10 +654,10 @@ _ALL: list[Zone] = [
         id_where="itemid",
         default_filter=_by_created,
         where_fields={
-            "lastupdatedutc": _d("lastupdatedutc"),
-            "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
-            "createdutc": _d("createdutc"),
-            "createddatetimeutc": _dt("createddatetimeutc"),
+            "lastupdatedutc": _updated("date"),
+            "lastupdateddatetimeutc": _updated("datetime"),
+            "createdutc": _created("date"),
+            "createddatetimeutc": _created("datetime"),
             "itemid": _text("itemid"),
             "category": _text("category", "categoryname"),
             "description": _text("description"),
@@ -691,8 +691,8 @@ _ALL: list[Zone] = [
         where_fields={
             "lastupdated": _d("lastupdateddatetime"),
             "lastupdateddatetime": _dt("lastupdateddatetime"),
-            "lastupdatedutc": WhereField("datetime", lambda r: r.updated_utc or r.created_utc),
-            "lastupdateddatetimeutc": WhereField("datetime", lambda r: r.updated_utc or r.created_utc),
+            "lastupdatedutc": _written("datetime"),
+            "lastupdateddatetimeutc": _written("datetime"),
             "itemid": _text("itemid"),
             "assignedtotype": _text("assignedtotype"),
             "isuserarchived": _hidden("bool", "isuserarchived"),
@@ -768,8 +768,8 @@ _ALL: list[Zone] = [
         where_fields={
             "dateinvoiced": _d("dateinvoiced"),
             "duedate": _d("duedate"),
-            "lastupdatedutc": _updated("datetime"),  # typed DATETIME (§5.2)
-            "lastupdateddatetimeutc": _dt("lastupdateddatetimeutc"),
+            "lastupdatedutc": _written("datetime"),  # typed DATETIME (§5.2)
+            "lastupdateddatetimeutc": _written("datetime"),
             "linkprocesseddate": _hidden("date", "linkprocessed_local"),
             "billid": _text("billid"),
             "purchaseorderid": _text("purchaseorder", "purchaseorderid"),
@@ -845,8 +845,8 @@ _ALL: list[Zone] = [
         id_where="assetid",
         default_filter=_by_field("datecreated"),
         where_fields={
-            "lastupdateutc": _d("lastupdatedutc"),
-            "lastupdatedatetimeutc": _dt("lastupdateddatetimeutc"),
+            "lastupdateutc": _written("date"),
+            "lastupdatedatetimeutc": _written("datetime"),
             "assetid": _text("assetid"),
             "category": _text("category", "categoryname"),
             "assetname": _text("assetname"),
@@ -1008,6 +1008,23 @@ _ALL: list[Zone] = [
 ]
 
 ZONES: dict[str, Zone] = {z.param.lower(): z for z in _ALL}
+
+
+def documented_in_lastupdate() -> frozenset[str]:
+    """The zones (keys of ZONES) whose changes AroFlo's documentation shows in LastUpdate (the `zonename`s
+    of its example entries) or names there (its `zonename` WHERE row lists them, in the singular:
+    "tasklabour" is tasklabours). For every other zone the documentation does not say LastUpdate logs it.
+
+    >>> sorted(documented_in_lastupdate())[:4]
+    ['clients', 'invoices', 'locations', 'purchaseorders']
+    """
+    named = {entry["zonename"] for entry in example_records("lastupdate")}
+    named |= set(where_fields("lastupdate")["zonename"].get("examples", []))
+    return frozenset(
+        key
+        for key, zone in ZONES.items()
+        if zone.lastupdate_name and {zone.lastupdate_name, zone.lastupdate_name.removesuffix("s")} & named
+    )
 
 
 def zone_for_param(param: str) -> Zone | None:

@@ -44,22 +44,30 @@ from aroflo_sandbox.values import (
 )
 from aroflo_sandbox.zones import ZONES
 
-# Visible "last updated" fields per zone and their format:
-# ud = UTC date, udt = UTC datetime, ld = local date, ldt = local datetime.
-_UPDATE_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
-    "tasks": (("lastupdatedutc", "ud"), ("lastupdateddatetimeutc", "udt")),
-    "users": (("lastupdatedutc", "ud"), ("lastupdateddatetimeutc", "udt")),
-    "invoices": (
-        ("lastupdated", "ld"),
-        ("lastupdateddatetime", "ldt"),
-        ("lastupdatedutc", "ud"),
-        ("lastupdateddatetimeutc", "udt"),
-    ),
-    "bills": (("lastupdatedutc", "ud"), ("lastupdateddatetimeutc", "udt")),
-    "locations": (("lastupdatedutc", "ud"), ("lastupdateddatetimeutc", "udt")),
-    "inventory": (("lastupdatedutc", "ud"), ("lastupdateddatetimeutc", "udt")),
-    "assets": (("lastupdatedutc", "ud"), ("lastupdateddatetimeutc", "udt")),
+# The creation and last-update fields a zone's records show, one set per era of AroFlo's API, the newest
+# first: AroFlo's examples show older records without the UTC fields added later (tasks only with a local
+# `lastupdated`, invoices and users without `created*`, bills and assets without `lastupdated*`). A record
+# shows the era it was last written in (ERA_AGES). Each field's value:
+#   created / created_dt      the creation instant, UTC date / date-time
+#   written / written_dt      the last write (the creation until updated), UTC: never blank in the examples
+#   updated / updated_dt      the last update, UTC: blank until updated (users, invoices, inventory examples)
+#   local / local_dt          the last write, local time
+_CREATED = {"createdutc": "created", "createddatetimeutc": "created_dt"}
+_WRITTEN = {"lastupdatedutc": "written", "lastupdateddatetimeutc": "written_dt"}
+_UPDATED = {"lastupdatedutc": "updated", "lastupdateddatetimeutc": "updated_dt"}
+_LOCAL = {"lastupdated": "local", "lastupdateddatetime": "local_dt"}
+TIME_FIELDS: dict[str, tuple[dict[str, str], ...]] = {
+    "tasks": ({**_CREATED, **_WRITTEN}, _WRITTEN, _LOCAL),
+    "invoices": ({**_CREATED, **_UPDATED}, {**_LOCAL, **_UPDATED}, _LOCAL),
+    "users": ({**_CREATED, **_UPDATED}, {}),
+    "inventory": ({**_CREATED, **_UPDATED},),
+    "locations": ({**_CREATED, **_WRITTEN},),
+    "bills": (_WRITTEN, {}),
+    "assets": (_WRITTEN, {}),
 }
+# A write this many days before "now" shows the second era, this many the third (zones with two eras:
+# the older one from the last age on).
+ERA_AGES = (3 * 365, 4 * 365)
 
 
 _SIGNED_HOST = "https://office.aroflo.com/DocStorage/"
@@ -298,7 +306,8 @@ class Builder:
         return out
 
     def note(self, t: datetime, user: StoredRecord | None, task_style: bool = False) -> dict[str, Any]:
-        """A joined note (§6.9); task notes add ``note`` (duplicate of content) and ``sticky``."""
+        """A joined note (§6.9); task notes add ``note`` (duplicate of content) and ``sticky``. A note
+        without a user (posted through the API) shows ``"user": {}``, as the Quotes examples do."""
         rng = self.rng
         local = to_local(t)
         content = rng.choice(NOTE_TEXTS)
@@ -308,14 +317,31 @@ class Builder:
             "filter": rng.choice(NOTE_FILTERS),
             "dateposted": fmt_date(local),
             "timeposted": fmt_human(local),
-            "user": user_ref(user) if user else {"userid": "", "username": ""},
+            "user": user_ref(user) if user else {},
         }
         if task_style:
             n["note"] = content
             n["sticky"] = "true" if rng.random() < 0.1 else "false"
         return n
 
+    def some_notes(self, t: datetime, chance: float) -> list[dict[str, Any]]:
+        """With `chance`, one or two notes posted after t (by a user, or through the API)."""
+        if self.rng.random() >= chance:
+            return []
+        return [
+            self.note(self.after(t, 60), self.pick("users", t) if self.rng.random() < 0.8 else None)
+            for _ in range(self.rng.choice((1, 1, 2)))
+        ]
+
+    def some_documents(self, t: datetime, chance: float) -> list[dict[str, Any]]:
+        """With `chance`, a document or photo uploaded after t (by a user, or through the API)."""
+        if self.rng.random() >= chance:
+            return []
+        user = self.pick("users", t) if self.rng.random() < 0.9 else None
+        return [self.attachment(self.after(t, 30), user)]
+
     def attachment(self, t: datetime, user: StoredRecord | None) -> dict[str, Any]:
+        """A joined document or photo; one uploaded through the API has ``"uploadedbyuser": {}``."""
         rng = self.rng
         ext = rng.choice(("jpg", "jpg", "png", "pdf", "docx"))
         return {
@@ -325,19 +351,32 @@ class Builder:
             "filter": rng.choice(NOTE_FILTERS[:3]),
             "sizeinbytes": str(rng.randint(20_000, 4_000_000)),
             "uploadeddatetime": fmt_datetime(t),  # appears to be UTC (§3.6)
-            "uploadedbyuser": user_ref(user) if user else {"userid": "", "username": ""},
+            "uploadedbyuser": user_ref(user) if user else {},
             "url": self.signed_url(),
         }
 
+    def era(self, zone: str, written: datetime) -> dict[str, str]:
+        """The time fields a record of `zone` last written at `written` shows (TIME_FIELDS)."""
+        eras = TIME_FIELDS.get(zone, ({},))
+        age = (self.now - written).days
+        return eras[sum(age >= days for days in ERA_AGES[len(ERA_AGES) - len(eras) + 1 :])]
+
     def stamp(self, zone: str, rec: StoredRecord, at: datetime | None) -> None:
-        """Set the update instant and the zone's visible last-updated fields consistently."""
+        """Set the update instant and the zone's visible creation and last-update fields consistently."""
         rec.updated_utc = at
-        for key, fmt in _UPDATE_FIELDS.get(zone, ()):
-            if at is None:
-                rec.data[key] = DT_BLANK if fmt.endswith("dt") else D_BLANK
-            else:
-                t = at if fmt[0] == "u" else to_local(at)
-                rec.data[key] = fmt_datetime(t) if fmt.endswith("dt") else fmt_date(t)
+        written = at or rec.created_utc
+        shown = self.era(zone, written)
+        for style in TIME_FIELDS.get(zone, ()):
+            for key in style.keys() - shown.keys():
+                rec.data.pop(key, None)
+        for key, value in shown.items():
+            moment = rec.created_utc if value.startswith("created") else written
+            if value.startswith("updated") and at is None:
+                rec.data[key] = DT_BLANK if value.endswith("_dt") else D_BLANK
+                continue
+            if value.startswith("local"):
+                moment = to_local(moment)
+            rec.data[key] = fmt_datetime(moment) if value.endswith("_dt") else fmt_date(moment)
         if zone == "inventorystocklevels":  # always shows its latest movement, local time
             utc = at or rec.created_utc
             local = to_local(utc)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aroflo_sandbox.generator.builder import Builder
-from aroflo_sandbox.generator.shapes import address_lines, task_summary
+from aroflo_sandbox.generator.shapes import BLANK_TASK_SUMMARY, address_lines, task_summary
 from aroflo_sandbox.records import StoredRecord
 from aroflo_sandbox.values import D_BLANK, DT_BLANK, fmt_date, fmt_datetime, money2, money4, to_local
 
@@ -54,7 +54,9 @@ def new_invoice(b: Builder, t: datetime) -> StoredRecord:
         if age > 45 and rng.random() < 0.85
         else rng.choice(("not started", "pending approval", "approved", "approved"))
     )
-    lines = [_invoice_line(b, task, b.choice("trackingcentres").data) for _ in range(rng.randint(1, 4))]
+    # A few invoices are raised without a task (sold over the counter): the task join is blank.
+    invoiced = None if rng.random() < 0.05 else task
+    lines = [_invoice_line(b, invoiced, b.choice("trackingcentres").data) for _ in range(rng.randint(1, 4))]
     ex = sum(float(ln["total"]) for ln in lines)
     cl = b.index.get(td["client"]["clientid"])
     p = cl.data["address"] if cl else {"addressline1": "", "suburb": "", "state": "", "postcode": ""}
@@ -100,17 +102,17 @@ def new_invoice(b: Builder, t: datetime) -> StoredRecord:
     }
     joins = {
         "lines": lines,
-        "task": task_summary(task),
-        "project": dict(task.joins["project"]),
-        "stage": dict(task.joins["stage"]),
+        "task": task_summary(invoiced) if invoiced else dict(BLANK_TASK_SUMMARY),
+        "project": dict(invoiced.joins["project"]) if invoiced else {},
+        "stage": dict(invoiced.joins["stage"]) if invoiced else {},
         "notes": [],
         "documentsandphotos": [],
     }
     rec = StoredRecord(data, joins, t, None)
     rec.hidden.update(
-        taskid=td["taskid"],
-        task_requested=task.hidden["requested_local"],
-        task_completed=task.hidden["completed_local"],
+        taskid=invoiced.data["taskid"] if invoiced else "",
+        task_requested=invoiced.hidden["requested_local"] if invoiced else None,
+        task_completed=invoiced.hidden["completed_local"] if invoiced else None,
         linkprocessed="true" if proc else "false",
         cusinvoiced="false",
     )

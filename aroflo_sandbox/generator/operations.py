@@ -50,10 +50,21 @@ def new_asset(b: Builder, t: datetime) -> StoredRecord:
         "location": {**location_join_shape(loc.data), "customfields": loc.joins.get("customfields", [])}
         if loc
         else {},
-        "notes": [],
-        "documentsandphotos": [],
+        "notes": b.some_notes(t, 0.3),
+        "documentsandphotos": b.some_documents(t, 0.3),
     }
+    # Serviced on one of its client's jobs: the task's `assets` join lists it (D:tasks "with Assets").
+    client_id = client.data["clientid"]
+    task = b.pick("tasks", t, window=200, pred=lambda r: r.data["client"]["clientid"] == client_id)
+    if task is not None and task.data["client"]["clientid"] == client_id:
+        task.joins["assets"].append({k: data[k] for k in _TASK_ASSET_FIELDS})
     return StoredRecord(data, joins, t, None)
+
+
+_TASK_ASSET_FIELDS = (
+    "assetid", "odotype", "modelnumber", "serialnumber", "quantity", "barcode", "manufacturer", "supplier",
+    "assetname", "cost", "customerid", "odo", "ordercode",
+)  # fmt: skip
 
 
 def new_timesheet(b: Builder, t: datetime) -> StoredRecord:
@@ -66,6 +77,7 @@ def new_timesheet(b: Builder, t: datetime) -> StoredRecord:
     start = local.replace(hour=rng.randint(6, 13), minute=rng.choice((0, 15, 30, 45)), second=0)
     hours = rng.choice((0.5, 1, 2, 3, 4, 7.6, 8))
     finish = start + timedelta(hours=hours)
+    hours_only = rng.random() < 0.35  # entered as hours, without start and finish times
     rate = rng.choice((45.0, 52.0, 60.0))
     charge = rng.choice((83.0, 95.0, 110.0)) if task else 0.0
     tc = b.choice("trackingcentres").data
@@ -75,8 +87,8 @@ def new_timesheet(b: Builder, t: datetime) -> StoredRecord:
     data = {
         "timesheetid": b.long_id(),
         "workdate": fmt_date(start),
-        "startdatetime": fmt_datetime(start),
-        "finishdatetime": fmt_datetime(finish),
+        "startdatetime": DT_BLANK if hours_only else fmt_datetime(start),
+        "finishdatetime": DT_BLANK if hours_only else fmt_datetime(finish),
         "hours": f"{hours:.2f}",
         "type": kind,
         "note": rng.choice(("", "", "Site visit", "Training", "Travel", "Workshop")),

@@ -71,8 +71,8 @@ def new_user(b: Builder, t: datetime) -> StoredRecord:
         "trackingcentredefaults": [
             {"labourtrackingcentreid": tc["trackingcentreid"], "labourtrackingcentrename": tc["name"]}
         ],
-        "notes": [],
-        "documentsandphotos": [],
+        "notes": b.some_notes(t, 0.3),
+        "documentsandphotos": b.some_documents(t, 0.3),
     }
     return StoredRecord(data, joins, t, None)
 
@@ -120,7 +120,8 @@ def _organisation(b: Builder, t: datetime, kind: str) -> StoredRecord:
             "fax": "",
             "website": "",
             "abn": abn(rng) if rng.random() < 0.7 else "",
-            "address": address_object(p, gps=True),
+            # Clients entered or geocoded in the web app have GPS; imported ones and suppliers do not.
+            "address": address_object(p, gps=kind == "clients" and rng.random() < 0.6),
             "mailingaddress": address_object(p, gps=False),
             # Integrations reset postable after reading (§6.3): old records mostly FALSE.
             "postable": "TRUE" if (b.now - t).days < 60 or rng.random() < 0.15 else "FALSE",
@@ -139,9 +140,9 @@ def _organisation(b: Builder, t: datetime, kind: str) -> StoredRecord:
                 "orgname": "",
                 "externalid": b.guid().lower() if rng.random() < 0.5 else "",
             },
-            "orgs": [
-                {"orgid": bu.data["orgid"], "orgname": bu.data["businessunitname"], "archived": "false"}
-            ],
+            "orgs": [{"orgid": bu.data["orgid"], "orgname": bu.data["businessunitname"], "archived": "false"}]
+            if kind == "suppliers" or rng.random() < 0.9
+            else [],  # a client not linked to a business unit
             "contacts": [],
             "locations": [],
             "customfields": [],
@@ -149,18 +150,23 @@ def _organisation(b: Builder, t: datetime, kind: str) -> StoredRecord:
             "documentsandphotos": [],
         }
     )
+    custom_priorities = kind == "clients" and rng.random() < 0.15
     if kind == "clients":
-        data["usecustompriorities"] = "false"
+        data["usecustompriorities"] = "true" if custom_priorities else "false"
         data["priorities"] = []
     joins: dict[str, Any] = {
         "contacts": [],
         "locations": [],
         "notes": [],
-        "documentsandphotos": [],
+        "documentsandphotos": b.some_documents(t, 0.2) if kind == "clients" else [],
         "customfields": b.custom_fields() if rng.random() < 0.3 else [],
     }
     if kind == "clients":
-        joins["priorities"] = []
+        shown = ("priorityid", "description", "responseminutes", "archived", "shortdescription")
+        joins["priorities"] = [
+            {k: p.data[k] for k in shown}
+            for p in (rng.sample(b.recs["priorities"], 3) if custom_priorities else [])
+        ]
     rec = StoredRecord(data, joins, t, None)
     rec.hidden.update(
         archived="true" if rng.random() < 0.05 else "false", locations=[], contacts=[], task_seq=0

@@ -88,11 +88,14 @@ def new_purchaseorder(b: Builder, t: datetime) -> StoredRecord:
         "address": address_lines(bu.data["address"]),
         "acceptancestatus": "",
     }
+    project = task.joins["project"] if task else {}
+    stage = task.joins["stage"] if task else {}
     joins: dict[str, Any] = {
         "lines": lines,
-        "tasks": [task_summary(task)] if task else [],
-        "documentsandphotos": [],
-        "projects": [task.joins["project"]] if task and task.joins["project"] else [],
+        "tasks": [_po_task(task)] if task else [],
+        "documentsandphotos": b.some_documents(t, 0.2),
+        # A purchase order's project names the task's stage too (D:purchaseorders "with Project").
+        "projects": [{**project, "stagename": stage.get("stagename", "")}] if project else [],
     }
     rec = StoredRecord(data, joins, t, None)
     rec.hidden.update(
@@ -104,6 +107,22 @@ def new_purchaseorder(b: Builder, t: datetime) -> StoredRecord:
     if task is not None:
         task.joins["purchaseorders"].append({"purchaseorderid": data["purchaseorderid"]})
     return rec
+
+
+def _po_task(task: StoredRecord) -> dict[str, Any]:
+    """A purchase order's `tasks` join entry: the task summary with its link-processed state."""
+    d = task.data
+    return {
+        **task_summary(task),
+        "linkprocessed": d["linkprocessed"],
+        "linkprocesseddate": d["linkprocesseddate"],
+        "webappEncodedID": d["webappEncodedID"],
+    }
+
+
+def _brief_task(task: dict[str, Any]) -> dict[str, Any]:
+    """A work order's or bill's `tasks` join entry, from a task or its summary (D:workorders "with tasks")."""
+    return {k: task[k] for k in ("taskid", "jobnumber", "taskname")}
 
 
 def new_workorder(b: Builder, t: datetime) -> StoredRecord:
@@ -164,10 +183,10 @@ def new_workorder(b: Builder, t: datetime) -> StoredRecord:
     }
     joins = {
         "lines": [],
-        "tasks": [task_summary(task)],
+        "tasks": [_brief_task(task.data)],
         "bills": [],
-        "documentsandphotos": [],
-        "notes": [b.note(b.after(t, 3), user)] if rng.random() < 0.3 else [],
+        "documentsandphotos": b.some_documents(t, 0.2),
+        "notes": b.some_notes(t, 0.3),
     }
     return StoredRecord(data, joins, t, None)
 
@@ -224,7 +243,8 @@ def new_bill(b: Builder, t: datetime) -> StoredRecord:
     po = None if wo is not None else b.pick("purchaseorders", t, window=100)
     user = b.pick("users", t)
     assert user is not None
-    supplier_id = po.data["supplier"]["orgid"] if po else (wo.data["contractor"]["orgid"] if wo else "")
+    supplier = po.data["supplier"] if po else (wo.data["contractor"] if wo else {"orgid": "", "orgname": ""})
+    supplier_id, name = supplier["orgid"], supplier["orgname"]
     local = to_local(t)
     age = (b.now - t).days
     status = (
@@ -242,7 +262,8 @@ def new_bill(b: Builder, t: datetime) -> StoredRecord:
         "org": org_ref(b.recs["businessunits"][0]),
         "totalinc": money2(0),
         "billid": b.long_id(),
-        "supplier": {"orgid": supplier_id},
+        # Older bills name the supplier as well (D:bills "Approved Bills").
+        "supplier": {"orgid": supplier_id} if rng.random() < 0.8 else {"orgid": supplier_id, "orgname": name},
         "lines": [],
         "totalex": money2(0),
         "tasks": [],
@@ -264,15 +285,13 @@ def new_bill(b: Builder, t: datetime) -> StoredRecord:
         "lastupdateuser": {"userid": user.data["userid"], "username": user.data["username"]},
     }
     parent = po or wo
-    tasks = list(parent.joins["tasks"]) if parent else []
+    tasks = [_brief_task(entry) for entry in parent.joins["tasks"]] if parent else []
     joins = {"lines": [], "tasks": tasks, "notes": [], "documentsandphotos": []}
     rec = StoredRecord(data, joins, t, None)
     rec.hidden["linkprocessed_local"] = to_local(b.after(t, 10)) if status == "processed" else None
     rec.hidden["task_ids"] = [x["taskid"] for x in tasks]
     if wo is not None:
-        wo.joins["bills"].append(
-            {"billid": data["billid"], "billnumber": data["billnumber"], "status": status}
-        )
+        wo.joins["bills"].append({"billid": data["billid"], "billnumber": data["billnumber"]})
     return rec
 
 

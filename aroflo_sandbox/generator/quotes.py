@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aroflo_sandbox.generator.builder import Builder
-from aroflo_sandbox.generator.shapes import address_lines, as_html, attach, task_summary, user_ref, without
+from aroflo_sandbox.generator.shapes import address_lines, as_html, attach, task_summary, without
 from aroflo_sandbox.records import StoredRecord
 from aroflo_sandbox.values import D_BLANK, DT_BLANK, fmt_date, fmt_datetime, money2, money4, to_local
 
@@ -38,7 +38,7 @@ def new_quote(b: Builder, t: datetime) -> StoredRecord:
     approved = to_local(b.after(t, 20)) if status == "Approved" else None
     rejected = to_local(b.after(t, 30)) if acceptance == "Declined" else None
     accepted = approved
-    expiry = local + timedelta(days=30)
+    expiry = local + timedelta(days=30) if acceptance not in ("", "Not Sent") else None  # once sent
     client = {"orgid": td["client"]["clientid"], "orgname": td["client"]["clientname"]}
     cl = b.index.get(client["orgid"])
     p = cl.data["address"] if cl else {"addressline1": "", "suburb": "", "state": "VIC", "postcode": ""}
@@ -69,17 +69,20 @@ def new_quote(b: Builder, t: datetime) -> StoredRecord:
         **dpair("acceptanceexpiry", expiry),
         "client": client,
         "org": dict(td["org"]),
-        "task": task_summary(task, "clientid"),
+        "task": task_summary(task),
         "address": address_lines(p),
         "contactname": td["contactname"],
         "contactphone": td["contactphone"],
-        "estimator": user_ref(est) if rng.random() < 0.7 else {},
+        "estimator": {k: est.data[k] for k in ("userid", "givennames", "surname")}
+        if rng.random() < 0.7
+        else {},
         "acceptedby": {"userid": td["contact"]["userid"], "username": td["contactname"]} if accepted else {},
         "substatus": {"substatusid": sub["substatusid"], "substatus": sub["substatus"]}
         if sub
         else {"substatusid": "", "substatus": ""},
-        "project": {},
-        "stage": {},
+        # The placeholders of the project join, as AroFlo's Quotes examples show them.
+        "project": {"location": {}, "projectid": ""},
+        "stage": {"stageid": ""},
         "subtotal": money2(0),
         "totalex": money2(0),
         "totaltax": money2(0),
@@ -100,8 +103,8 @@ def new_quote(b: Builder, t: datetime) -> StoredRecord:
     del data["task"]["completeddate"], data["task"]["completeddatetime"]
     joins: dict[str, Any] = {
         "lines": [],
-        "notes": [b.note(b.after(t, 10), est)] if rng.random() < 0.3 else [],
-        "documentsandphotos": [],
+        "notes": b.some_notes(t, 0.3),
+        "documentsandphotos": b.some_documents(t, 0.2),
         "project": dict(task.joins["project"]),
         "stage": dict(task.joins["stage"]),
     }

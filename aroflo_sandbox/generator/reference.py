@@ -184,7 +184,8 @@ def new_tasktype(b: Builder, t: datetime) -> StoredRecord:
     bu = b.recs["businessunits"][n % len(b.recs["businessunits"])]
     rec = StoredRecord(
         {
-            "businessunit": org_ref(bu),
+            # AroFlo sends an object, or (D:tasktypes "for a Client") a one-element list.
+            "businessunit": org_ref(bu) if n % 3 else [org_ref(bu)],
             "description": "",
             "tasktypeid": b.long_id(),
             "archived": "true" if n == 14 else "false",

@@ -10,6 +10,7 @@ import random
 from typing import Any
 
 from aroflo_sandbox.records import StoredRecord
+from aroflo_sandbox.values import DT_BLANK
 
 
 def user_ref(u: StoredRecord) -> dict[str, str]:
@@ -67,6 +68,21 @@ def task_summary(task: StoredRecord, client_key: str = "orgid") -> dict[str, Any
         "completeddatetime": d["completeddatetime"],
         "client": client,
     }
+
+
+# The task join of a record linked to no task: AroFlo sends the shape with blank values (D:invoices).
+BLANK_TASK_SUMMARY = {
+    "taskid": "",
+    "jobnumber": "",
+    "refcode": "",
+    "taskname": "",
+    "tasktype": "",
+    "requestdate": "",
+    "requestdatetime": DT_BLANK,
+    "completeddate": "",
+    "completeddatetime": DT_BLANK,
+    "client": {"orgid": "", "orgname": ""},
+}
 
 
 def abn(rng: random.Random) -> str:

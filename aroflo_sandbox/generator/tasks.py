@@ -65,7 +65,7 @@ def new_task(b: Builder, t: datetime) -> StoredRecord:
     priority: Any = (
         rng.choice(priorities).data["priorityid"] if rng.random() < 0.3 else 0
     )  # number 0 when unset
-    place = loc.data if loc else {"gpslat": cd["address"]["gpslat"], "gpslong": cd["address"]["gpslong"]}
+    place = loc.data if loc else {"gpslat": "0", "gpslong": "0", **cd["address"]}  # "0": not geocoded
     jobnumber = str(b.seq("jobnumber", 1036))
     data: dict[str, Any] = {
         "taskid": b.long_id(),
@@ -94,7 +94,7 @@ def new_task(b: Builder, t: datetime) -> StoredRecord:
         if contact
         else dict(_BLANK_CONTACT),
         "status": status,
-        "substatus": {"substatusid": "", "substatus": ""},
+        "substatus": {},
         "linkprocessed": "true" if linkproc else "false",
         "linkprocesseddate": fmt_datetime(linkproc) if linkproc else DT_BLANK,  # holds a datetime (§3.6)
         "readtask": "true" if readtask else "false",
@@ -103,8 +103,9 @@ def new_task(b: Builder, t: datetime) -> StoredRecord:
         "requestdatetime": fmt_datetime(local),
         "duedate": fmt_date(due),
         "duedatetime": fmt_datetime(due),
-        "completeddate": fmt_date(completed) if completed else D_BLANK,
-        "completeddatetime": fmt_datetime(completed) if completed else DT_BLANK,
+        # Until a task is completed, AroFlo shows its due date as the completed date (D:tasks, every example).
+        "completeddate": fmt_date(completed or due),
+        "completeddatetime": fmt_datetime(completed or due),
         "createdutc": fmt_date(t),
         "createddatetimeutc": fmt_datetime(t),
         "lastupdatedutc": D_BLANK,
@@ -223,7 +224,7 @@ def new_task(b: Builder, t: datetime) -> StoredRecord:
             "projecttype": pd["projecttype"]["projecttype"],
             "custon": pd["custon"],
             "description": pd["description"],
-            "location": pd["location"]["locationname"],
+            "location": dict(pd["location"]),
         }
         if stages:
             st = rng.choice(stages).data

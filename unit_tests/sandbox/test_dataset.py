@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from aroflo_sandbox.dataset import Dataset, generate
+from aroflo_sandbox.generator.builder import TIME_FIELDS
 from aroflo_sandbox.generator.plan import BASE_SIZES, REFERENCE_SIZES
 from aroflo_sandbox.records import StoredRecord
 from aroflo_sandbox.values import parse_api_datetime
@@ -310,9 +311,11 @@ def test_joinable_keys_are_always_present_as_placeholders(ds):
             for k in keys:
                 value = rec.data[k]
                 assert isinstance(value, list | dict), (key, k)
-                # empty, or (Tasks substatus) an object with blank members (§3.4)
+                # empty, or (Quotes project and stage) an object with blank members (D:quotes)
                 assert not value or (isinstance(value, dict) and not any(value.values())), (key, k)
-    assert ds.zones["tasks"][0].data["substatus"] == {"substatusid": "", "substatus": ""}
+    assert ds.zones["tasks"][0].data["substatus"] == {}
+    assert ds.zones["quotes"][0].data["project"] == {"location": {}, "projectid": ""}
+    assert ds.zones["quotes"][0].data["stage"] == {"stageid": ""}
     assert any(r.joins["substatus"]["substatusid"] for r in ds.zones["tasks"])
     assert any(r.joins["materials"] for r in ds.zones["tasks"])
     assert any(r.joins["lines"] for r in ds.zones["quotes"])
@@ -335,7 +338,7 @@ def test_value_formats(ds):
         d = rec.data
         assert DATE_RE.match(d["requestdate"]) and DATETIME_RE.match(d["requestdatetime"])
         assert d["linkprocesseddate"] == " " or DATETIME_RE.match(d["linkprocesseddate"])
-        assert d["completeddatetime"] == " " or DATETIME_RE.match(d["completeddatetime"])
+        assert DATETIME_RE.match(d["completeddatetime"])  # the due date until completed (D:tasks)
     for key in ("clients", "suppliers"):
         for rec in ds.zones[key]:
             assert all(
@@ -361,30 +364,42 @@ def test_value_formats(ds):
 def test_local_times_are_melbourne_views_of_the_utc_instant(ds):
     offsets = set()
     for rec in ds.zones["tasks"]:
-        utc = parse_api_datetime(rec.data["createddatetimeutc"])
         local = parse_api_datetime(rec.data["requestdatetime"])
-        assert utc == rec.created_utc and local == _local(utc)
-        offsets.add(local - utc)
+        assert local == _local(rec.created_utc)
+        offsets.add(local - rec.created_utc)
     assert offsets == {timedelta(hours=10), timedelta(hours=11)}  # AEST and AEDT
     for rec in ds.zones["clientnotes"]:
         assert parse_api_datetime(rec.data["datetimeposted"]) == _local(rec.created_utc)
     for rec in ds.zones["invoices"]:
-        if rec.updated_utc:
-            assert parse_api_datetime(rec.data["lastupdateddatetime"]) == _local(rec.updated_utc)
+        if "lastupdateddatetime" in rec.data:
+            written = rec.updated_utc or rec.created_utc
+            assert parse_api_datetime(rec.data["lastupdateddatetime"]) == _local(written)
 
 
-def test_updated_fields_match_hidden_update_instants(ds):
-    for key in ("tasks", "users", "invoices", "bills", "locations", "inventory", "assets"):
+def test_time_fields_match_the_hidden_instants_and_follow_the_era_of_the_last_write(ds):
+    """TIME_FIELDS: each record shows the creation and last-update fields of one era of AroFlo's API, the
+    one it was last written in, with values that match its hidden creation and update instants."""
+    for key, eras in TIME_FIELDS.items():
         recs = ds.zones[key]
         never = [r for r in recs if r.updated_utc is None]
         assert 0.15 * len(recs) < len(never) < 0.6 * len(recs), key
+        seen = set()
         for rec in recs:
-            shown = rec.data["lastupdateddatetimeutc"]
-            if rec.updated_utc is None:
-                assert shown == " " and rec.data["lastupdatedutc"] == "", key
-            else:
-                assert shown == rec.updated_utc.strftime("%Y/%m/%d %H:%M:%S"), key
-                assert rec.updated_utc > rec.created_utc
+            written = rec.updated_utc or rec.created_utc
+            assert rec.updated_utc is None or rec.updated_utc > rec.created_utc
+            all_keys = {k for era in eras for k in era}
+            era = next(e for e in eras if set(e) == all_keys & set(rec.data))
+            seen.add(eras.index(era))
+            assert era is eras[0] or (NOW - written).days >= 3 * 365, key  # older eras: old writes only
+            for field, value in era.items():
+                source = value.removesuffix("_dt")
+                moment = {"created": rec.created_utc, "local": _local(written)}.get(source, written)
+                pattern = "%Y/%m/%d %H:%M:%S" if value.endswith("_dt") else "%Y/%m/%d"
+                if source == "updated" and rec.updated_utc is None:
+                    assert rec.data[field] == (" " if value.endswith("_dt") else ""), (key, field)
+                else:
+                    assert rec.data[field] == moment.strftime(pattern), (key, field)
+        assert seen == set(range(len(eras))), key  # every era is there
 
 
 def test_history_spans_five_years_and_children_follow_parents(ds):
@@ -425,15 +440,24 @@ def test_default_filters_select_a_recent_strict_subset(ds):
     assert future
 
 
-def test_every_zone_has_an_always_true_where_field(ds):
+def test_every_record_is_found_by_its_id_or_date_field(ds):
+    """Single-id reads and IN batches find every record; the zones without an id field by their date."""
     for key, zone in ZONES.items():
-        assert zone.where_fields, key
         if zone.id_where:
             values = [zone.where_fields[zone.id_where].get(r) for r in ds.zones[key]]
-            assert all(isinstance(v, str) and v for v in values), key  # "!= impossible" keeps all
-        else:
-            name = {"lastupdate": "lastupdateutc", "inventorystocklevels": "lastupdateddatetimeutc"}[key]
-            assert all(isinstance(zone.where_fields[name].get(r), datetime) for r in ds.zones[key]), key
+            assert all(isinstance(v, str) and v for v in values), key
+    for key, name in {
+        "lastupdate": "lastupdateutc",
+        "inventorystocklevels": "lastupdateddatetimeutc",
+    }.items():
+        assert all(isinstance(ZONES[key].where_fields[name].get(r), datetime) for r in ds.zones[key]), key
+    assert {key for key, zone in ZONES.items() if not zone.id_where} == {
+        "lastupdate",
+        "inventorystocklevels",
+        "permissiongroups",
+        "userposition",
+        "tasktypes",
+    }
 
 
 def test_where_getters_read_hidden_and_renamed_fields(ds):
@@ -493,7 +517,12 @@ def test_create_update_delete_maintain_the_change_log():
     rec = ds.create("Tasks", at)
     tid = ds.record_id(tasks, rec)
     assert len(ds.zones["tasks"]) == before + 1 and ds.zones["tasks"][-1] is rec
-    assert rec.created_utc == at and rec.updated_utc is None and rec.data["lastupdateddatetimeutc"] == " "
+    assert rec.created_utc == at and rec.updated_utc is None
+    assert (
+        rec.data["lastupdateddatetimeutc"]
+        == rec.data["createddatetimeutc"]
+        == at.strftime("%Y/%m/%d %H:%M:%S")
+    )
     [entry] = _entries(ds, "tasks", tid)
     assert entry.data == {
         "zoneid": tid,

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -36,7 +36,6 @@ def text(v):
         ("and|clientname|<|a", False),
         ("and|clientname|>|abc", True),
         ("and|clientname|>=|acme", True),
-        ("and|clientname|<=|ACME", True),
         ("and|clientname|IN|foo*ACME*bar", True),
         ("and|clientname|in|foo*bar", False),
         ("and|clientname|NOT IN|foo*bar", True),
@@ -56,7 +55,6 @@ def test_text_operators(clause, expected):
         ("and|total|<|9", False),
         ("and|total|>|9", True),
         ("and|total|>=|10.5", True),
-        ("and|total|<=|10.49", False),
         ("and|total|IN|1*10.5", True),
         ("and|total|NOT IN|1*2", True),
     ],
@@ -112,7 +110,6 @@ def test_datetime_boundary_at_the_exact_second(sep):
     assert not match([f"and|lastupdateddatetimeutc|<|{lit}"], **rec)
     assert match([f"and|lastupdateddatetimeutc|=|{lit}"], **rec)
     assert match([f"and|lastupdateddatetimeutc|>=|{lit}"], **rec)
-    assert match([f"and|lastupdateddatetimeutc|<=|{lit}"], **rec)
     assert match([f"and|lastupdateddatetimeutc|>|2021{sep}06{sep}18 09:59:59"], **rec)
     assert match([f"and|lastupdateddatetimeutc|<|2021{sep}06{sep}18 10:00:01"], **rec)
 
@@ -230,15 +227,11 @@ def test_values_with_spaces_and_colons():
 def test_blank_values_follow_sql_null():
     for blank in (None, "", " "):
         rec = {"parentlineid": text(blank)}
-        assert match(["and|parentlineid|=|"], **rec)
         assert not match(["and|parentlineid|=|x"], **rec)
         assert not match(["and|parentlineid|!=|x"], **rec)  # NULL != x is not true
         assert not match(["and|parentlineid|NOT IN|x*y"], **rec)
+        assert not match(["and|parentlineid|IN|x*y"], **rec)
         assert not match(["and|parentlineid|<|x"], **rec)
-        assert match(["and|parentlineid|IN|x*"], **rec)  # an empty IN item selects blanks
-    assert not match(["and|parentlineid|=|"], parentlineid=text("abc"))
-    assert match(["and|parentlineid|!=|"], parentlineid=text("abc"))
-    assert match(["and|d|=|"], d=("date", None))
     assert not match(["and|d|>|2000-01-01"], d=("datetime", None))
     assert not match(["and|n|!=|1"], n=("number", None))
 
@@ -265,6 +258,9 @@ def test_no_clauses_matches_everything():
     "clauses",
     [
         ["and|clientname|="],  # missing value
+        ["and|clientname|=|"],  # empty value: the README's grammar requires one
+        ["and|clientname|!=|  "],
+        ["and|clientname|<=|x"],  # "<=" is neither documented nor in a vendor example
         ["and|clientname"],
         ["and"],
         [""],
@@ -302,10 +298,10 @@ def test_malformed_clauses(clauses):
         ("and|d|>|2021-06-18T10:00:00Z", "date"),
         ("and|d|>|2021-06-18 25:00:00", "datetime"),
         ("and|d|IN|2021-06-18*soon", "date"),
+        ("and|d|IN|2021-06-18*", "date"),  # an empty list item
         ("and|n|=|ten", "number"),
         ("and|n|>|NaN", "number"),
-        ("and|n|>|", "number"),  # ordering needs a value
-        ("and|t|<|", "text"),
+        ("and|t|IN|a**b", "text"),
         ("and|b|=|yes", "bool"),
     ],
 )
@@ -334,3 +330,16 @@ def test_unknown_field_keyerror_becomes_where_error():
 
 def test_where_error_is_value_error():
     assert issubclass(WhereError, ValueError)
+
+
+def test_span_is_the_window_the_top_level_and_leaves_a_date_field():
+    week = ["and|workdate|>|2024-01-01", "and|workdate|<|2024-01-08", "and|type|=|productive"]
+    assert parse_where(week).span("workdate") == timedelta(days=7)
+    assert parse_where(["and|workdate|=|2024/01/01"]).span("workdate") == timedelta(0)
+    assert parse_where(["and|workdate|>=|2024-01-01 12:00:00", "and|workdate|<|2024-01-02"]).span(
+        "workdate"
+    ) == timedelta(hours=12)
+    assert parse_where(["and|workdate|>|2024-01-01"]).span("workdate") is None  # open-ended
+    assert parse_where(["and|(|workdate|>|2024-01-01", "or|workdate|<|2024-01-08|)"]).span("workdate") is None
+    assert parse_where(week).span("startdate") is None
+    assert parse_where([]).span("workdate") is None
