@@ -640,9 +640,8 @@ def fields_doc(schemas: dict[str, Any]) -> str:
     unions_intro = """
         AroFlo sends these fields in two shapes; each is declared as both, and the connector types either
         shape. TaskTypes `businessunit` is an object in one documented response and a one-element array in
-        another; a project's `location` is an object in AroFlo's examples and the address text in the
-        sandbox's; featureaccess `featurevalue` is TRUE/FALSE (booleans) or other words ("Limited", "All
-        Task Notes"), kept as text.
+        another; featureaccess `featurevalue` is TRUE/FALSE (booleans) or other words ("Limited", "All Task
+        Notes"), kept as text.
     """
     streams = [name for name in schemas if name != "shared"]
     rows = {name: leaf_fields(resolved(schemas, schemas[name])) for name in streams}
