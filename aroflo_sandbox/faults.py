@@ -39,6 +39,8 @@ class FaultPlan:
     slow_query_page_size: dict[str, int] = field(default_factory=dict)
     # zone (lower case) -> days: 888888 unless the WHERE bounds a date field to at most that many days
     slow_query_window_days: dict[str, float] = field(default_factory=dict)
+    # zone (lower case) -> a documented WHERE field AroFlo refuses all the same (status 9)
+    reject_where_fields: dict[str, str] = field(default_factory=dict)
     # zone (lower case) -> response byte limit for status 8 (response too large); default applies otherwise
     size_limit_bytes: dict[str, int] = field(default_factory=dict)
 

@@ -280,6 +280,9 @@ class Handler(BaseHTTPRequestHandler):
         slow_limit = plan.slow_query_page_size.get(zone.param.lower())
         if slow_limit is not None and query.page_size > slow_limit:
             return TIMED_OUT
+        refused = plan.reject_where_fields.get(zone.param.lower())
+        if refused and any(refused in clause.split("|")[1:3] for clause in query.clauses):
+            return Answer("9", "Invalid WHERE Clause", detail=f"fault: {refused} refused")
         with state.lock:
             if not query.clauses:
                 state.stats.without_where += 1

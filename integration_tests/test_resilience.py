@@ -131,11 +131,9 @@ def test_a_rejected_guard_clause_is_dropped_and_the_zone_read_without_it(
 ):
     """AroFlo answering "Invalid WHERE Clause" (status 9) to the always-true clause on a zone that documents
     no default filter: the page is read again without it, with a warning, and nothing is missing."""
-    small.post("reject_where", {"zone": "priorities", "field": "priorityid"})
-    try:
-        run = read(small_sandbox, tmp_path, ["priorities"])
-    finally:
-        small.post("reject_where", {})
+    small.post("faults", {"reject_where_fields": {"priorities": "priorityid"}})
+    run = read(small_sandbox, tmp_path, ["priorities"])
+    small.post("faults", {})
     assert run.returncode == 0 and run.errors == [], run.errors
     warnings = [m["log"]["message"] for m in run.of_type("LOG") if m["log"]["level"] == "WARN"]
     assert any("rejected the clause" in w and "priorities" in w for w in warnings), warnings
@@ -147,11 +145,9 @@ def test_a_rejected_guard_clause_is_dropped_and_the_zone_read_without_it(
 def test_a_rejected_required_clause_names_the_zone_and_the_clause(
     small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path
 ):
-    small.post("reject_where", {"zone": "stages", "field": "stageid"})
-    try:
-        run = read(small_sandbox, tmp_path, ["stages"])
-    finally:
-        small.post("reject_where", {})
+    small.post("faults", {"reject_where_fields": {"stages": "stageid"}})
+    run = read(small_sandbox, tmp_path, ["stages"])
+    small.post("faults", {})
     assert run.returncode != 0
     message = " ".join(e["message"] for e in run.errors)
     assert "stages" in message and "stageid" in message and "status 9" in message
