@@ -216,6 +216,9 @@ class SandboxClient:
 
 
 def _placeholder(value: Any) -> bool:
-    return value in ([], {}) or (
-        isinstance(value, dict) and all(isinstance(v, str) and not v.strip() for v in value.values())
-    )
+    """`[]`, `{}`, or an object of blanks and empty objects all through (a join that is off)."""
+    if isinstance(value, dict):
+        return all(_placeholder(v) for v in value.values())
+    if isinstance(value, list):
+        return not value
+    return isinstance(value, str) and not value.strip()

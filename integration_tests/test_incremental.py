@@ -198,9 +198,10 @@ def test_an_entry_logged_late_is_caught_by_the_overlap_and_nothing_else_is_fetch
 def test_a_sync_after_a_hundred_scattered_changes_spends_no_daily_limit_call(account: Account):
     control = account.control
     zones = sorted(DOCUMENTED_IN_LASTUPDATE)
+    pools = {zone: ids(control, zone, 10, skip=5) for zone in zones}  # every zone has more than 15 records
     for i in range(100):
         zone = zones[i % len(zones)]
-        mutate(control, "update", zone, ids(control, zone, 1, skip=60 + i // len(zones))[0])
+        mutate(control, "update", zone, pools[zone][i // len(zones)])
     control.post("reset_stats")
     control.post("reset_day")
     run = account.sync()
@@ -294,10 +295,13 @@ def first_sync_over_days(
 
 
 def _full_read_pages(log: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    """The pages of full reads AroFlo answered (a call refused at the daily limit returned nothing)."""
     return [
         (line["zone"].lower(), "|".join(line["where"]), line["page"], line["pageSize"])
         for line in log
-        if line["zone"].lower() != "lastupdate" and not any("|=|" in w or "|IN|" in w for w in line["where"])
+        if line["zone"].lower() != "lastupdate"
+        and line.get("status") == "0"
+        and not any(w.count("|") == 3 and w.split("|")[2] in ("=", "IN") for w in line["where"])
     ]
 
 
@@ -313,7 +317,11 @@ def test_a_first_sync_bigger_than_a_days_budget_finishes_without_reading_anythin
         assert_tables_match_truth(account.tables, control)
         pages = _full_read_pages(control.stats(log=True)["log"])
         repeated = {p for p in pages if pages.count(p) > 1}
-        assert not repeated, sorted(repeated)[:5]
+        # Only where the change log cannot rule out deletions since the read began (zones it does not log)
+        # does a resumed read step back a page, once per resume.
+        unlogged = {p["zone"].lower() for p in PARAMETERS if "change_log" not in p}
+        assert {p[0] for p in repeated} <= unlogged, sorted(repeated)[:5]
+        assert all(pages.count(p) == 2 for p in repeated)
         print(f"\nscale {scale}: {days} daily syncs, {spent} counted calls")
 
 

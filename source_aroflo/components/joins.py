@@ -55,10 +55,15 @@ class DropUnrequestedJoins(RecordTransformation):
         stream_slice: StreamSlice | None = None,
     ) -> None:
         for name in self._unrequested & record.keys():
-            if record[name] in ([], {}) or _all_blank(record[name]):
+            if _all_blank(record[name]):
                 del record[name]
 
 
 def _all_blank(value: Any) -> bool:
-    """Tasks `substatus` without its join: {"substatusid": "", "substatus": ""} (§3.4)."""
-    return isinstance(value, Mapping) and all(isinstance(v, str) and not v.strip() for v in value.values())
+    """A placeholder of a join that is off: Tasks `substatus` {"substatusid": "", "substatus": ""}, Quotes
+    `project` {"location": {}, "projectid": ""} - blank strings and empty (or blank) objects all through."""
+    if isinstance(value, Mapping):
+        return all(_all_blank(v) for v in value.values())
+    if isinstance(value, list):
+        return not value
+    return isinstance(value, str) and not value.strip()

@@ -74,3 +74,17 @@ def test_an_unknown_join_in_the_config_is_a_clear_error():
     with pytest.raises(AirbyteTracedException, match=r"for tasks: no such join \['tasknote'\]") as raised:
         DropUnrequestedJoins(config={"joins": {"tasks": ["tasknote"]}}, parameters=PARAMETERS)
     assert raised.value.failure_type == FailureType.config_error
+
+
+def test_a_nested_placeholder_of_a_join_that_is_off_is_dropped():
+    """Quotes without `join=project` carry {"location": {}, "projectid": ""}: unknown, not empty."""
+    drop = DropUnrequestedJoins(
+        config={"joins": {"quotes": []}},
+        parameters={"name": "quotes", "join_fields": {"project": ["project", "stage"]}, "default_joins": []},
+    )
+    record = {"quoteid": "q", "project": {"location": {}, "projectid": ""}, "stage": {"stageid": ""}}
+    drop.transform(record)
+    assert record == {"quoteid": "q"}
+    filled = {"quoteid": "q", "project": {"location": {}, "projectid": "p1"}, "stage": {"stageid": ""}}
+    drop.transform(filled)
+    assert filled == {"quoteid": "q", "project": {"location": {}, "projectid": "p1"}}
