@@ -116,6 +116,7 @@ class ZoneSync(Cursor):
         self._ids: set[str] | None = None  # ids of the running full read, when kept for finding deletions
         self._count = 0  # records the running full read found in this sync
         self._base = 0  # ... and in the syncs before, when it was resumed
+        self._reread_covers: dict[str, str] = {}  # change-log entries a re-read of this sync delivers
         self._reads: dict[int, _Read] = {}  # by id() of the slice object the partition (or split child) reads
         self._open = 0
         self._generated_all = False
@@ -421,6 +422,8 @@ class ZoneSync(Cursor):
                 f"time; reading zone {self.plan.zone} again is cheaper (its {records} records: "
                 f"{records // self.settings.page_size + 1} calls)."
             )
+            # Every entry read here is older than the re-read: the next overlap need not fetch them.
+            self._reread_covers = {entry.record_id: iso(entry.at) for entry in wanted}
             yield from self._start_full_read(now, keep_ids=self.plan.id_field is not None)
             return
         groups = (
@@ -478,12 +481,15 @@ class ZoneSync(Cursor):
             for record_id in sorted(previous - self._ids):
                 self._tombstone(record_id, full_read.started)
         keep = self._ids is not None and not self._state.covered
+        position = max(full_read.started, self._state.position or full_read.started)
+        recent = {**self._state.recent, **self._reread_covers}
         self._state = self._state.but(
             records=self._base + self._count,
             full_read=None,
-            position=max(full_read.started, self._state.position or full_read.started),
+            position=position,
             read_at=full_read.started,
             ids=pack_ids(self._ids) if keep and self._ids is not None else None,
+            recent={k: v for k, v in recent.items() if parse_iso(v) > position - self.settings.overlap},
         )
         self._ids = None
         self._finish = _nothing

@@ -336,12 +336,13 @@ def test_a_full_read_remembers_how_many_records_it_found():
 
 
 def test_more_changes_than_a_re_read_costs_are_read_by_reading_the_zone_again():
-    entries = [Entry(f"r{i}", NOW - timedelta(minutes=30), False) for i in range(120)]
+    entries = [Entry(f"r{i}", NOW - timedelta(minutes=5), False) for i in range(120)]
     state = {"_ab_cdc_updated_at": "2026-11-30T19:00:00Z", "coverage": "covered", "records": 400}
     harness = Harness(TASKS, state=state, log=FakeChangeLog(entries), single_fetch_limit=100)
     (reread,) = harness.read({"full": [{"taskid": f"r{i}"} for i in range(400)]})
     assert reread.partition == {"read": "full"}  # one call for 400 records instead of 3 batches of 50
     assert harness.state.position == NOW and harness.state.records == 400
+    assert len(harness.state.recent) == 120  # the next overlap does not read them again
     bigger = Harness(
         TASKS, state={**state, "records": 5000}, log=FakeChangeLog(entries), single_fetch_limit=100
     )
