@@ -64,6 +64,7 @@ class Stats:
     file_bytes: int = 0
     file_refused: Counter = field(default_factory=Counter)  # "expired", "signature", "unknown" links
     log: list[dict[str, Any]] = field(default_factory=list)  # one line per request (no secrets)
+    file_log: list[dict[str, Any]] = field(default_factory=list)  # one line per file asked for
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -328,11 +329,15 @@ class Handler(BaseHTTPRequestHandler):
         header, no limits, no rate-limit headers."""
         state = self.server.state
         ref = files.ref_of(path)
+        # A download carrying AroFlo's API signature would be the connector's mistake: the log says so.
+        log: dict[str, Any] = {"at": time.time(), "file": ref, "signed": "Authentication" in self.headers}
         with state.lock:
+            state.stats.file_log.append(log)
             document = state.dataset.document(ref) if ref else None
         reason = "unknown" if ref is None or document is None else None
         reason = reason or files.refusal(str(ref), parse_qs(raw_query), time.time())
         if reason is not None or document is None or ref is None:
+            log["status"] = reason
             with state.lock:
                 state.stats.file_refused[reason] += 1
             return self._send_html(404 if reason == "unknown" else 403, f"Access denied ({reason})")
@@ -345,6 +350,7 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             for chunk in files.content(ref, size):
                 self.wfile.write(chunk)
+            log["status"], log["bytes"] = "200", size
             with state.lock:
                 state.stats.file_downloads += 1
                 state.stats.file_bytes += size
@@ -373,6 +379,7 @@ class Handler(BaseHTTPRequestHandler):
                 data = state.stats.as_dict()
                 if params.get("log") != "1":
                     data.pop("log")
+                    data.pop("file_log")
                 data["daily_used"] = state.limiter.daily_used
                 data["daily_remaining"] = max(0, state.limiter.limits.daily - state.limiter.daily_used)
                 data["secondary_used"] = state.limiter.secondary_used
