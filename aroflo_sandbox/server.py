@@ -315,12 +315,12 @@ class Handler(BaseHTTPRequestHandler):
         signed = files.stamp(zone_response, self._base_url(), files.expiry(now))
         if signed is not zone_response and self.server.state.faults.expire_links():
             signed = files.stamp(zone_response, self._base_url(), int(now) - 1)
-        return signed  # type: ignore[no-any-return]
+        return signed
 
     def _base_url(self) -> str:
         """The sandbox's address as the client reached it (its links must work from where it is)."""
-        host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
-        return f"http://{host}/"
+        host, port = self.server.server_address[:2]
+        return f"http://{self.headers.get('Host') or f'{host!s}:{port}'}/"
 
     # ---- document storage -----------------------------------------------------------------------
     def _file(self, path: str, raw_query: str) -> None:

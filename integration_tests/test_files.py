@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from aroflo_sandbox import files
-from aroflo_sandbox.harness import CONNECTOR, BY_STREAM, Run, SandboxClient, catalog, keyed, read, write_json
+from aroflo_sandbox.harness import CONNECTOR, Run, SandboxClient, catalog, keyed, read, write_json
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
 from integration_tests.conftest import assert_same_records
@@ -47,7 +47,7 @@ def control(sandbox: Sandbox) -> Iterator[SandboxClient]:
 
 @pytest.fixture
 def staging(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Airbyte's staging directory for the connector: the platform mounts one and names it in this variable."""
+    """Airbyte's staging directory for the connector (the platform mounts one and names it so)."""
     folder = tmp_path / "staging"
     folder.mkdir()
     monkeypatch.setenv("AIRBYTE_STAGING_DIRECTORY", str(folder))
@@ -86,7 +86,9 @@ def warnings(run: Run) -> list[str]:
     return [m["log"]["message"] for m in run.of_type("LOG") if m["log"]["level"] == "WARN"]
 
 
-def assert_staged(run: Run, control: SandboxClient, staging: Path, failed: frozenset[str] = frozenset()) -> None:
+def assert_staged(
+    run: Run, control: SandboxClient, staging: Path, failed: frozenset[str] = frozenset()
+) -> None:
     """Every document's record arrived as AroFlo holds it; every file but `failed` staged byte for byte, at
     `documents_and_photos/<category>/<documentid>-<name>` inside the staging directory."""
     assert run.returncode == 0 and run.errors == [], (run.errors, run.stderr[-2000:])
@@ -215,7 +217,8 @@ def read_measured(sandbox: Sandbox, folder: Path, with_files: bool, program: lis
     folder.mkdir()
     config = write_json(folder / "config.json", sandbox.connector_config())
     chosen = catalog([STREAM], files=frozenset({STREAM}) if with_files else frozenset())
-    return measured([*program, "read", "--config", config, "--catalog", write_json(folder / "c.json", chosen)], folder)
+    arguments = ["read", "--config", config, "--catalog", write_json(folder / "catalog.json", chosen)]
+    return measured([*program, *arguments], folder)
 
 
 @pytest.mark.skipif(not hasattr(os, "wait4"), reason="peak memory of a child process: os.wait4 (Unix)")
@@ -223,7 +226,8 @@ def test_a_large_file_keeps_memory_flat(staging: Path, tmp_path: Path):
     with Sandbox(port=0, scale=0.1, seed=42, limits=Limits(per_second=1000, per_minute=100_000)) as sandbox:
         control = SandboxClient(sandbox)
         document = control.truth(ZONE)[0]["documentid"]
-        control.post("mutate", {"op": "update", "zone": ZONE, "id": document, "changes": {"sizeinbytes": str(LARGE)}})
+        larger = {"sizeinbytes": str(LARGE)}
+        control.post("mutate", {"op": "update", "zone": ZONE, "id": document, "changes": larger})
         _, without_files = read_measured(sandbox, tmp_path / "records", False, [CONNECTOR])
         run, streaming = read_measured(sandbox, tmp_path / "streaming", True, [CONNECTOR])
         assert_staged(run, control, staging)

@@ -139,8 +139,8 @@ class AroFloComponentFactory(ModelToComponentFactory):
         model.read_timeout_in_seconds = timeout
         return super().create_http_requester(model, config, *args, **kwargs)
 
-    # ---- files, streamed, and only when the catalog asks for them -------------------------------------------
-    def create_file_uploader(
+    # ---- files, streamed, and only when the catalog asks for them ------------------------------------------
+    def create_file_uploader(  # type: ignore[override]  # None: no uploader, as a stream without one
         self, model: FileUploaderModel, config: Config, **kwargs: Any
     ) -> StreamingFileUploader | None:
         """The manifest's `file_uploader` as a streaming uploader, for the zone stream being built; None (no

@@ -1,13 +1,13 @@
-"""Documents and photos as files, through Airbyte's file transfer (docs/aroflo.md#documents-and-photos-as-files).
+"""Documents and photos as files, through Airbyte's file transfer (docs/aroflo.md).
 
 The manifest declares the `documents_and_photos` stream's `file_uploader` the CDK way (a requester for the
-link, the link's place in the record, the file's name). The CDK's own uploader holds every file whole in memory
-(`response.content`), so the component factory builds this one from the same parts, and only when the sync's
-catalog asks for the stream's files (`include_files`):
+link, the link's place in the record, the file's name). The CDK's own uploader holds every file whole in
+memory (`response.content`), so the component factory builds this one from the same parts, and only when the
+sync's catalog asks for the stream's files (`include_files`):
 
 * a file is downloaded as soon as its record is read, while the rest of its page waits: AroFlo's links expire
-  ten minutes after it sent them. The body is streamed to Airbyte's staging directory in 1 MiB chunks and takes
-  its final name only once complete;
+  ten minutes after it sent them. The body is streamed to Airbyte's staging directory in 1 MiB chunks and
+  takes its final name only once complete;
 * it is stored at `<stream>/<the manifest's file name>`, every value of the record in that name made safe
   first (`safe_name`: no separators, control characters or leading dots, at most 100 characters), so a
   document named `../../etc/passwd` stays inside the staging directory;
