@@ -4,8 +4,10 @@ Every API request goes through the same steps, as at AroFlo: a fault may be inje
 answer (``faults.py``), the HMAC signature is checked (``auth.py``), the call is counted against the
 limits (``limits.py``; statuses 429, 6, 7 and their headers), the zone is looked up (status 10 if
 unknown) and the query engine (``query.py``) answers from the dataset (``dataset.py``) inside AroFlo's
-envelope. `/_sandbox/*` control routes give tests and the demo the ground truth, the call statistics and
-ways to change the account, the limits and the faults; docs/sandbox.md lists them.
+envelope, its document links signed to expire ten minutes later (``files.py``). `/DocStorage/...` serves
+the documents' files at those links, outside the API and its limits. `/_sandbox/*` control routes give
+tests and the demo the ground truth, the call statistics and ways to change the account, the limits and the
+faults; docs/sandbox.md lists them.
 """
 
 from __future__ import annotations
