@@ -32,7 +32,8 @@ $(DEMO_VENV)/.synced: $(UV) scripts/pyairbyte/pyproject.toml scripts/pyairbyte/u
 demo-env: $(DEMO_VENV)/.synced
 
 ## demo: start the sandbox and sync every stream into a local DuckDB file with PyAirbyte: records, API calls,
-## and the daily budget left; fails if any stream's count differs from the sandbox (DEMO_ARGS="--scale 0.1")
+## and the daily budget left; fails if any stream's count differs from the sandbox (DEMO_ARGS="--scale 0.1";
+## DEMO_ARGS="--files .demo/files" also saves the documents and photos' files there)
 demo: install demo-env
 	PYTHONPATH=. $(DEMO_VENV)/bin/python scripts/demo.py $(DEMO_ARGS)
 

@@ -17,9 +17,12 @@ Every public record is exactly what the API returns (see ``generator/``): scalar
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
+from aroflo_sandbox import files
 from aroflo_sandbox.generator.builder import Builder
 from aroflo_sandbox.generator.plan import FACTORIES, populate
 from aroflo_sandbox.records import StoredRecord, creation_time
@@ -38,6 +41,9 @@ class Dataset:
     _builder: Builder = field(repr=False, compare=False)
     _log_index: dict[tuple[str, str], StoredRecord] = field(default_factory=dict, repr=False, compare=False)
     lastupdate_coverage: str = "all"  # one of LASTUPDATE_COVERAGES
+    # stored link -> the live document carrying it (DocumentsAndPhotos records and joined documents alike);
+    # built when a file is first asked for, forgotten on every change
+    _documents: dict[str, dict[str, Any]] | None = field(default=None, repr=False, compare=False)
 
     def live(self, zone: Zone) -> list[StoredRecord]:
         """The zone's records that exist now (deleted ones are gone from AroFlo's answers); for LastUpdate,
@@ -54,6 +60,17 @@ class Dataset:
             raise ValueError(f"lastupdate_coverage must be one of {LASTUPDATE_COVERAGES}, not {coverage!r}")
         self.lastupdate_coverage = coverage
 
+    def document(self, ref: str) -> dict[str, Any] | None:
+        """The live document whose link is `ref` (its `name` and `sizeinbytes` say what file it is), or None
+        once its record, or the record it is joined onto, is deleted."""
+        if self._documents is None:
+            self._documents = {}
+            for records in self.zones.values():
+                for rec in records:
+                    for document in _documents_in([rec.data, *rec.joins.values()]):
+                        self._documents[document["url"]] = document
+        return self._documents.get(files.link(ref))
+
     def record_id(self, zone: Zone, rec: StoredRecord) -> str:
         """The zoneid LastUpdate uses for a record: its first primary-key field (for the
         LastUpdate zone itself, the logged record's zoneid)."""
@@ -64,6 +81,7 @@ class Dataset:
     # ---- mutations (sandbox control endpoints) ------------------------------------------------
     def create(self, zone_param: str, at: datetime) -> StoredRecord:
         zone, key = self._zone(zone_param)
+        self._documents = None
         if key == "lastupdate":
             raise ValueError("LastUpdate is read only; it changes with the other zones")
         rec = FACTORIES[key](self._builder, at)
@@ -78,6 +96,7 @@ class Dataset:
     ) -> StoredRecord:
         zone, key = self._zone(zone_param)
         rec = self._find(zone, key, record_id)
+        self._documents = None
         if changes:
             for k, v in changes.items():
                 if isinstance(v, dict) and isinstance(rec.data.get(k), dict):
@@ -96,6 +115,7 @@ class Dataset:
     def delete(self, zone_param: str, record_id: str, at: datetime) -> None:
         zone, key = self._zone(zone_param)
         rec = self._find(zone, key, record_id)
+        self._documents = None
         self.zones[key].remove(rec)
         rec.deleted = True
         link = rec.hidden.get("_parent")
@@ -157,6 +177,18 @@ class Dataset:
         entry = _log_entry(zone, record_id, at, deleted)
         bisect.insort_right(log, entry, key=creation_time)
         self._log_index[(zone.lastupdate_name, record_id)] = entry
+
+
+def _documents_in(value: Any) -> Iterator[dict[str, Any]]:
+    """Every document (an object with a stored `url` link) in a record's data or joins, however nested."""
+    if isinstance(value, dict):
+        if isinstance(value.get("url"), str) and value["url"].startswith(files.PREFIX):
+            yield value
+        for item in value.values():
+            yield from _documents_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _documents_in(item)
 
 
 # Text fields the default update edits, first match wins.

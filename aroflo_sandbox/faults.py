@@ -7,7 +7,8 @@ call (a proxy or load balancer holding the connection) is answered only after `s
 as the plan changes or the sandbox stops, so a test never waits for it at teardown. Two faults depend on
 the query rather than on chance (server.py applies them): 888888 for pages larger than a zone's
 `slow_query_page_size`, and 888888 for any query on a zone in `slow_query_window_days` whose WHERE does not
-bound one of its date fields to a window of at most that many days. Example::
+bound one of its date fields to a window of at most that many days. `expired_link_answers` makes the next
+answers' document links arrive already expired (their files refused with 403). Example::
 
     FaultPlan(stall_calls=[3], stall_seconds=600)  -> the 3rd API call after the plan is set answers after
                                                       10 minutes; every other call as usual
@@ -43,6 +44,9 @@ class FaultPlan:
     reject_where_fields: dict[str, str] = field(default_factory=dict)
     # zone (lower case) -> response byte limit for status 8 (response too large); default applies otherwise
     size_limit_bytes: dict[str, int] = field(default_factory=dict)
+    # the next n answers that send document links send them already expired, as if their files were asked
+    # for more than ten minutes later
+    expired_link_answers: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -61,6 +65,7 @@ class FaultInjector:
             self._rng = random.Random(plan.seed)
             self._storm_left = 0
             self._calls = 0
+            self._expired_links_left = plan.expired_link_answers
             self._release.set()
             self._release = threading.Event()
 
@@ -101,6 +106,14 @@ class FaultInjector:
                     return name
                 roll -= chance
             return None
+
+    def expire_links(self) -> bool:
+        """Should this answer's document links be sent already expired? (Counts down the plan's answers.)"""
+        with self._lock:
+            if self._expired_links_left <= 0:
+                return False
+            self._expired_links_left -= 1
+            return True
 
     def server_error_code(self) -> int:
         with self._lock:

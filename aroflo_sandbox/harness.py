@@ -82,6 +82,15 @@ class Run:
     def states(self) -> list[dict[str, Any]]:
         return [m["state"] for m in self.of_type("STATE")]
 
+    @classmethod
+    def parse(cls, returncode: int, stdout: str, stderr: str, seconds: float) -> Run:
+        messages = [json.loads(line) for line in map(str.strip, stdout.splitlines()) if line.startswith("{")]
+        run = cls(returncode, messages, stdout, stderr, seconds)
+        for message in run.of_type("RECORD"):
+            record = message["record"]
+            run.records.setdefault(record["stream"], []).append(record["data"])
+        return run
+
 
 def run_connector(args: list[str], timeout: float = 900) -> Run:
     started = time.monotonic()
@@ -92,16 +101,7 @@ def run_connector(args: list[str], timeout: float = 900) -> Run:
         timeout=timeout,
         env={**os.environ},
     )
-    messages = []
-    for line in process.stdout.splitlines():
-        line = line.strip()
-        if line.startswith("{"):
-            messages.append(json.loads(line))
-    run = Run(process.returncode, messages, process.stdout, process.stderr, time.monotonic() - started)
-    for message in run.of_type("RECORD"):
-        record = message["record"]
-        run.records.setdefault(record["stream"], []).append(record["data"])
-    return run
+    return Run.parse(process.returncode, process.stdout, process.stderr, time.monotonic() - started)
 
 
 def read(
@@ -110,16 +110,18 @@ def read(
     streams: list[str],
     state: list[dict[str, Any]] | None = None,
     incremental: frozenset[str] = frozenset(),
+    files: frozenset[str] = frozenset(),
     **config: Any,
 ) -> Run:
-    """`source-aroflo read` of `streams` against the sandbox, with config overrides and an optional state."""
+    """`source-aroflo read` of `streams` against the sandbox, with config overrides and an optional state;
+    the streams in `files` with their files (staged under $AIRBYTE_STAGING_DIRECTORY)."""
     folder.mkdir(parents=True, exist_ok=True)
     args = [
         "read",
         "--config",
         write_json(folder / "config.json", sandbox.connector_config(**config)),
         "--catalog",
-        write_json(folder / "catalog.json", catalog(streams, incremental=incremental)),
+        write_json(folder / "catalog.json", catalog(streams, incremental=incremental, files=files)),
     ]
     if state is not None:
         args += ["--state", write_json(folder / "state.json", state)]
@@ -145,12 +147,15 @@ def write_json(path: Path, data: Any) -> str:
     return str(path)
 
 
-def catalog(streams: list[str], incremental: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """A configured catalog: full refresh (overwrite), or incremental (append + dedup) for `incremental`."""
+def catalog(
+    streams: list[str], incremental: frozenset[str] = frozenset(), files: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """A configured catalog: full refresh (overwrite), or incremental (append + dedup) for `incremental`;
+    `include_files` (Airbyte's file transfer) for the streams in `files`."""
 
     def configured(name: str) -> dict[str, Any]:
         mode = "incremental" if name in incremental else "full_refresh"
-        return {
+        stream: dict[str, Any] = {
             "stream": {
                 "name": name,
                 "json_schema": {},
@@ -159,6 +164,9 @@ def catalog(streams: list[str], incremental: frozenset[str] = frozenset()) -> di
             "sync_mode": mode,
             "destination_sync_mode": "append_dedup" if mode == "incremental" else "overwrite",
         }
+        if name in files:
+            stream["include_files"] = True
+        return stream
 
     return {"streams": [configured(name) for name in streams]}
 

@@ -4,24 +4,28 @@ Every API request goes through the same steps, as at AroFlo: a fault may be inje
 answer (``faults.py``), the HMAC signature is checked (``auth.py``), the call is counted against the
 limits (``limits.py``; statuses 429, 6, 7 and their headers), the zone is looked up (status 10 if
 unknown) and the query engine (``query.py``) answers from the dataset (``dataset.py``) inside AroFlo's
-envelope. `/_sandbox/*` control routes give tests and the demo the ground truth, the call statistics and
-ways to change the account, the limits and the faults; docs/sandbox.md lists them.
+envelope, its document links signed to expire ten minutes later (``files.py``). `/DocStorage/...` serves
+the documents' files at those links, outside the API and its limits. `/_sandbox/*` control routes give
+tests and the demo the ground truth, the call statistics and ways to change the account, the limits and the
+faults; docs/sandbox.md lists them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import mimetypes
 import socket
 import threading
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+from aroflo_sandbox import files
 from aroflo_sandbox.auth import Credentials, authenticate
 from aroflo_sandbox.dataset import Dataset, generate
 from aroflo_sandbox.faults import FaultInjector, FaultPlan
@@ -58,11 +62,15 @@ class Stats:
     faults: Counter = field(default_factory=Counter)
     daily_counted: Counter = field(default_factory=Counter)  # per zone, calls spent from the daily allowance
     secondary_counted: Counter = field(default_factory=Counter)  # per zone, single-id reads (secondary)
+    file_downloads: int = 0  # files served whole from DocStorage links (no API call: counted against nothing)
+    file_bytes: int = 0
+    file_refused: Counter = field(default_factory=Counter)  # "expired", "signature", "unknown" links
     log: list[dict[str, Any]] = field(default_factory=list)  # one line per request (no secrets)
+    file_log: list[dict[str, Any]] = field(default_factory=list)  # one line per file asked for
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for key in ("by_zone", "by_status", "faults", "daily_counted", "secondary_counted"):
+        for key in ("by_zone", "by_status", "faults", "daily_counted", "secondary_counted", "file_refused"):
             data[key] = dict(getattr(self, key))
         return data
 
@@ -89,7 +97,8 @@ class SandboxState:
         self.stats = Stats()
 
     def truth(self, zone: Zone, joins: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
-        """The zone's live records as AroFlo would send them with these `join` values."""
+        """The zone's live records as AroFlo would send them with these `join` values, their document links
+        as stored (the answer signs them: `files.stamp`)."""
         with self.lock:
             return [render(zone, r, joins) for r in self.dataset.live(zone)]
 
@@ -159,6 +168,8 @@ class Handler(BaseHTTPRequestHandler):
         path, _, raw_query = self.path.partition("?")
         if path.startswith("/_sandbox/"):
             self._control("GET", path, raw_query, b"")
+        elif path.startswith("/" + files.PREFIX):
+            self._file(path, raw_query)
         else:
             self._api("GET", raw_query)
 
@@ -293,9 +304,58 @@ class Handler(BaseHTTPRequestHandler):
             window = date_window(zone, query.clauses) if query.clauses else None
             if window is None or window > timedelta(days=days):
                 return TIMED_OUT
+        answer = replace(answer, zone_response=self._signed_links(answer.zone_response))
         return within_size(
             answer, state.faults.plan.size_limit_bytes.get(zone.param.lower(), SIZE_LIMIT_BYTES)
         )
+
+    def _signed_links(self, zone_response: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The answer's document links, signed to expire ten minutes from now (all of them at once, as
+        AroFlo's do), at the address the client reached the sandbox by; already expired while a fault plan's
+        `expired_link_answers` last."""
+        now = time.time()
+        signed = files.stamp(zone_response, self._base_url(), files.expiry(now))
+        if signed is not zone_response and self.server.state.faults.expire_links():
+            signed = files.stamp(zone_response, self._base_url(), int(now) - 1)
+        return signed
+
+    def _base_url(self) -> str:
+        """The sandbox's address as the client reached it (its links must work from where it is)."""
+        host, port = self.server.server_address[:2]
+        return f"http://{self.headers.get('Host') or f'{host!s}:{port}'}/"
+
+    # ---- document storage -----------------------------------------------------------------------
+    def _file(self, path: str, raw_query: str) -> None:
+        """A document's file at its signed link: 403 for a changed signature or an expired link (as signed
+        storage answers), 404 for a document that does not exist (any more). Not an API call: no signature
+        header, no limits, no rate-limit headers."""
+        state = self.server.state
+        ref = files.ref_of(path)
+        # A download carrying AroFlo's API signature would be the connector's mistake: the log says so.
+        log: dict[str, Any] = {"at": time.time(), "file": ref, "signed": "Authentication" in self.headers}
+        with state.lock:
+            state.stats.file_log.append(log)
+            document = state.dataset.document(ref) if ref else None
+        reason = "unknown" if ref is None or document is None else None
+        reason = reason or files.refusal(str(ref), parse_qs(raw_query), time.time())
+        if reason is not None or document is None or ref is None:
+            log["status"] = reason
+            with state.lock:
+                state.stats.file_refused[reason] += 1
+            return self._send_html(404 if reason == "unknown" else 403, f"Access denied ({reason})")
+        size = int(document["sizeinbytes"])
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(200)
+            kind = mimetypes.guess_type(str(document.get("name") or ""))[0]
+            self.send_header("Content-Type", kind or "application/octet-stream")
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            for chunk in files.content(ref, size):
+                self.wfile.write(chunk)
+            log["status"], log["bytes"] = "200", size
+            with state.lock:
+                state.stats.file_downloads += 1
+                state.stats.file_bytes += size
 
     # ---- control endpoints (tests and demo only) --------------------------------------------------
     def _control(self, method: str, path: str, raw_query: str, body: bytes) -> None:
@@ -310,9 +370,8 @@ class Handler(BaseHTTPRequestHandler):
             if zone is None:
                 return self._send_json(404, {"error": "unknown zone"})
             joins = join_values([params.get("join", "")])
-            return self._send_json(
-                200, {"zone": zone.param, "stream": zone.stream, "records": state.truth(zone, joins)}
-            )
+            records = files.stamp(state.truth(zone, joins), self._base_url(), files.expiry(time.time()))
+            return self._send_json(200, {"zone": zone.param, "stream": zone.stream, "records": records})
         if route == "zones":
             return self._send_json(
                 200, {z.param: {"stream": z.stream, "count": len(state.truth(z))} for z in ZONES.values()}
@@ -322,6 +381,7 @@ class Handler(BaseHTTPRequestHandler):
                 data = state.stats.as_dict()
                 if params.get("log") != "1":
                     data.pop("log")
+                    data.pop("file_log")
                 data["daily_used"] = state.limiter.daily_used
                 data["daily_remaining"] = max(0, state.limiter.limits.daily - state.limiter.daily_used)
                 data["secondary_used"] = state.limiter.secondary_used

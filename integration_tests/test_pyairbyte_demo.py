@@ -80,3 +80,20 @@ def test_demo_fails_when_a_count_differs_from_the_sandbox(demo_python: Path, tmp
     process = run_demo(demo_python, tmp_path, code=code)
     assert process.returncode == 1, (process.stdout + process.stderr)[-4000:]
     assert "<-- MISMATCH" in process.stdout and "business_units" in process.stdout
+
+
+def test_demo_saves_the_documents_and_photos_files(demo_python: Path, tmp_path: Path) -> None:
+    """`--files DIR`: every document's file in DIR, and the count and bytes it reports are those in DIR."""
+    folder = tmp_path / "files"
+    process = run_demo(
+        demo_python, tmp_path, "--scale", "0.1", "--streams", "documents_and_photos", "--files", str(folder)
+    )
+    assert process.returncode == 0, (process.stdout + process.stderr)[-4000:]
+    pattern = r"Documents and photos: ([\d,]+) files, ([\d,]+) bytes written to (\S+) in"
+    said = re.search(pattern, process.stdout)
+    assert said, process.stdout[-2000:]
+    files, size = (int(value.replace(",", "")) for value in said.groups()[:2])
+    written = [path for path in folder.rglob("*") if path.is_file()]
+    assert Path(said.group(3)) == folder.resolve()
+    assert (len(written), sum(path.stat().st_size for path in written)) == (files, size)
+    assert files >= 20 and "MISMATCH" not in process.stdout

@@ -8,6 +8,12 @@
    the stream used and how many of them counted against the daily budget, then the budget left;
 4. exits non-zero if any stream's count in DuckDB differs from the sandbox's truth.
 
+With `--files DIR` it also saves the files of the documents and photos to DIR (Airbyte's file transfer) and
+says how many files and bytes it wrote. PyAirbyte (0.71) has no file transfer: the catalogs it sends never ask
+for files and it ignores a record's `file_reference`. So the demo runs the connector itself for that stream,
+as the Airbyte platform would with the stream's files selected: `include_files` in the catalog, DIR as the
+staging directory (`AIRBYTE_STAGING_DIRECTORY`). It exits non-zero unless every document's file arrived whole.
+
 It runs in its own environment, `.venv-demo/` (PyAirbyte pinned by scripts/pyairbyte/uv.lock), so
 PyAirbyte and its airbyte-cdk stay out of the connector's dependencies. The sandbox needs only the
 standard library; run it with `PYTHONPATH=.` from the repository root (the Makefile does).
@@ -17,7 +23,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +39,7 @@ os.environ.setdefault("AIRBYTE_CACHE_ROOT", str(REPO / ".demo"))
 
 import airbyte as ab  # noqa: E402
 
-from aroflo_sandbox.harness import SandboxClient  # noqa: E402
+from aroflo_sandbox.harness import Run, SandboxClient, catalog, write_json  # noqa: E402
 from aroflo_sandbox.server import Sandbox  # noqa: E402
 
 
@@ -42,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="sandbox data size (1.0: ~50,000 records)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--streams", help="comma-separated streams to sync (default: all)")
+    parser.add_argument(
+        "--files", type=Path, metavar="DIR", help="also save the documents and photos' files to DIR"
+    )
     args = parser.parse_args(argv)
     if not CONNECTOR.exists():
         print(f"{CONNECTOR} not found: run `make install` first", file=sys.stderr)
@@ -79,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             calls = stats["by_zone"].get(zone.lower(), 0)
             counted = stats["daily_counted"].get(zone.lower(), 0)
             rows.append((stream, in_duckdb, truth, calls, counted))
+        saved = save_files(sandbox, control, args.files) if args.files else None
 
     print(f"\n{'stream':<24}{'records':>9}{'in AroFlo':>11}{'API calls':>11}{'counted':>9}")
     for stream, in_duckdb, truth, calls, counted in rows:
@@ -98,7 +110,53 @@ def main(argv: list[str] | None = None) -> int:
     if mismatched:
         print(f"\nRecords in DuckDB differ from the sandbox's truth for: {', '.join(mismatched)}")
         return 1
+    if saved is not None:
+        text, complete = saved
+        print(text)
+        if not complete:
+            return 1
     return 0
+
+
+def save_files(sandbox: Sandbox, control: SandboxClient, folder: Path) -> tuple[str, bool]:
+    """`documents_and_photos` read by the connector with its files selected, staged in `folder`: what it
+    wrote, and whether that is every file the sandbox holds, at its full size."""
+    folder = folder.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"Saving the documents and photos' files to {folder} ...", flush=True)
+    control.post("reset_stats")
+    stream = "documents_and_photos"
+    with tempfile.TemporaryDirectory() as work:
+        arguments = [
+            "read",
+            "--config",
+            write_json(Path(work) / "config.json", sandbox.connector_config()),
+            "--catalog",
+            write_json(Path(work) / "catalog.json", catalog([stream], files=frozenset({stream}))),
+        ]
+        started = time.monotonic()
+        process = subprocess.run(
+            [str(CONNECTOR), *arguments],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "AIRBYTE_STAGING_DIRECTORY": str(folder)},
+        )
+    run = Run.parse(process.returncode, process.stdout, process.stderr, time.monotonic() - started)
+    references = [
+        m["record"]["file_reference"] for m in run.of_type("RECORD") if "file_reference" in m["record"]
+    ]
+    written = (len(references), sum(reference["file_size_bytes"] for reference in references))
+    documents = control.truth("DocumentsAndPhotos")
+    held = (len(documents), sum(int(document["sizeinbytes"]) for document in documents))
+    calls = sum(control.stats()["by_zone"].values())
+    text = (
+        f"\nDocuments and photos: {written[0]:,} files, {written[1]:,} bytes written to {folder} in "
+        f"{run.seconds:.0f} s; {calls} AroFlo API call (the downloads are not API calls)."
+    )
+    complete = run.returncode == 0 and not run.errors and written == held
+    if not complete:
+        text += f"  <-- MISMATCH: the sandbox holds {held[0]:,} files, {held[1]:,} bytes."
+    return text, complete
 
 
 if __name__ == "__main__":

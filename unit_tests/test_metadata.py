@@ -87,7 +87,8 @@ def test_registry_fields_are_complete(data: dict[str, Any]) -> None:
     assert data["license"] == "MIT"
     assert data["releaseStage"] == "alpha" and data["supportLevel"] == "community"
     assert {"language:python", "cdk:low-code"} <= set(data["tags"])
-    assert data["allowedHosts"]["hosts"] == ["api.aroflo.com"]
+    assert data["allowedHosts"]["hosts"] == ["api.aroflo.com", "office.aroflo.com"]  # the API, the files
+    assert data["supportsFileTransfer"] is True
     suites = {option["suite"] for option in data["connectorTestSuitesOptions"]}
     assert suites == {"unitTests", "integrationTests", "acceptanceTests"}
 
@@ -136,6 +137,19 @@ def test_documentation_url_is_the_specs(data: dict[str, Any]) -> None:
 def test_allowed_hosts_cover_the_default_api_url(data: dict[str, Any]) -> None:
     default_url = spec()["connection_specification"]["properties"]["base_url"]["default"]
     assert urlsplit(default_url).hostname in data["allowedHosts"]["hosts"]
+
+
+def test_allowed_hosts_cover_the_document_links_in_aroflos_examples(data: dict[str, Any]) -> None:
+    """The files of documents_and_photos come from the host of AroFlo's signed links, not the API host."""
+    examples = (ROOT / "aroflo_sandbox" / "documented" / "examples").glob("*.json")
+    hosts = {
+        urlsplit(url).hostname
+        for path in examples
+        for url in re.findall(r'"url":\s*"([^"]+/DocStorage/[^"]+)"', path.read_text())
+    }
+    production = {host for host in hosts if host and not host.startswith("staging")}  # AroFlo's own tests
+    assert production == {"office.aroflo.com"}, hosts
+    assert production <= set(data["allowedHosts"]["hosts"])
 
 
 def test_icon_is_a_square_svg(data: dict[str, Any]) -> None:

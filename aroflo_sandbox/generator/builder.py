@@ -19,9 +19,10 @@ import bisect
 import math
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from aroflo_sandbox import files
 from aroflo_sandbox.generator.shapes import user_ref
 from aroflo_sandbox.generator.vocabulary import (
     GIVEN_NAMES,
@@ -70,9 +71,6 @@ TIME_FIELDS: dict[str, tuple[dict[str, str], ...]] = {
 ERA_AGES = (3 * 365, 4 * 365)
 
 
-_SIGNED_HOST = "https://office.aroflo.com/DocStorage/"
-
-
 def _short_ref(n: int) -> str:
     letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
     out = []
@@ -115,8 +113,6 @@ class Builder:
         self.stock_keys: set[tuple[str, str, str]] = set()
         self.index: dict[str, StoredRecord] = {}  # clients and suppliers by id
         self.names: set[str] = set()
-        # All signed URLs of a response share one expiry (§6.8); the server may rewrite it.
-        self.url_expires = int((now + timedelta(minutes=10)).replace(tzinfo=UTC).timestamp())
         self.webapp_prefix = bytes(self.rng.randrange(32, 120) for _ in range(18))
 
     # ---- ids ----------------------------------------------------------------------------------
@@ -146,12 +142,13 @@ class Builder:
         self.counters[name] = n
         return n
 
-    def signed_url(self) -> str:
+    def document_link(self) -> str:
+        """A new document's link as stored (`DocStorage/<ref>-original`): each answer signs it (files.py)."""
         ref = _short_ref(self.rng.getrandbits(40))
-        return (
-            f"{_SIGNED_HOST}{ref}-original?expires={self.url_expires}"
-            f"&signature={self.rng.getrandbits(256):064X}"
-        )
+        # Stored links once carried a signature drawn here; the draw stays so every later value of the
+        # dataset stays what it was for a seed.
+        self.rng.getrandbits(256)
+        return files.link(ref)
 
     # ---- time ---------------------------------------------------------------------------------
     def work_hours(self, t: datetime) -> datetime:
@@ -352,7 +349,7 @@ class Builder:
             "sizeinbytes": str(rng.randint(20_000, 4_000_000)),
             "uploadeddatetime": fmt_datetime(t),  # appears to be UTC (§3.6)
             "uploadedbyuser": user_ref(user) if user else {},
-            "url": self.signed_url(),
+            "url": self.document_link(),
         }
 
     def era(self, zone: str, written: datetime) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from aroflo_sandbox import files
 from aroflo_sandbox.generator.builder import Builder
 from aroflo_sandbox.generator.shapes import as_html, org_ref
 from aroflo_sandbox.generator.vocabulary import NOTE_TEXTS, TEMPLATE_NAMES
@@ -42,6 +43,9 @@ def new_document(b: Builder, t: datetime) -> StoredRecord:
     }
     data["category"] = {"categoryid": cid, "categoryname": cname}
     data["url"] = doc["url"]
+    ref = files.ref_of(doc["url"])
+    assert ref is not None
+    data["sizeinbytes"] = str(files.directory_file_size(ref))  # the file the sandbox serves at the link
     return StoredRecord(data, {}, t, None)
 
 

@@ -9,6 +9,9 @@
 * Every requester gets the config's timeout (the manifest's timeouts are numbers, not templates).
 * The AroFlo paginator asks for narrower windows itself (`RequestWindowSplitRequiredException`), so the
   requester's error handler is marked as using that action and the CDK does not warn that nothing will.
+* A stream's `file_uploader` becomes a `files.StreamingFileUploader` (the CDK's holds every file in memory),
+  and only when the catalog asks for the stream's files (`include_files`); otherwise the stream reads its
+  records exactly as without one. Discover still marks it file-capable (`is_file_based`).
 
 `SourceAroflo` adopts the factory the CDK builds (the CDK offers no way to pass one in).
 """
@@ -27,6 +30,9 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
     DefaultErrorHandler as DefaultErrorHandlerModel,
 )
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
+    FileUploader as FileUploaderModel,
+)
+from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     HttpRequester as HttpRequesterModel,
 )
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
@@ -35,11 +41,13 @@ from airbyte_cdk.sources.types import Config
 
 from source_aroflo.components.budget import DailyBudget
 from source_aroflo.components.changes import ChangeLog
+from source_aroflo.components.files import FreshLink, StreamingFileUploader
 from source_aroflo.components.joins import chosen_joins
 from source_aroflo.components.plan import ZonePlan
 from source_aroflo.components.sync import SyncSettings, ZoneSync
 
 SYNC_MARKER = "aroflo_sync"
+FILES_MARKER = "aroflo_files"
 DEFAULT_TIMEOUT = 120.0
 CONNECT_TIMEOUT = 30.0
 PAGINATOR_SPLITS = "windows_split_by_paginator"
@@ -130,6 +138,38 @@ class AroFloComponentFactory(ModelToComponentFactory):
         model.connect_timeout_in_seconds = min(timeout, CONNECT_TIMEOUT)
         model.read_timeout_in_seconds = timeout
         return super().create_http_requester(model, config, *args, **kwargs)
+
+    # ---- files, streamed, and only when the catalog asks for them ------------------------------------------
+    def create_file_uploader(  # type: ignore[override]  # None: no uploader, as a stream without one
+        self, model: FileUploaderModel, config: Config, **kwargs: Any
+    ) -> StreamingFileUploader | None:
+        """The manifest's `file_uploader` as a streaming uploader, for the zone stream being built; None (no
+        download at all) unless the configured catalog sets `include_files` on the stream. The CDK 7.39
+        declarative stream uploads whenever it has an uploader and never reads `include_files` itself."""
+        sync = self._building
+        assert sync is not None and model.filename_extractor, "file_uploader: a zone stream with a file name"
+        stream = sync.plan.stream
+        configured = self._stream_name_to_configured_stream.get(stream)
+        if configured is None or not configured.include_files:
+            return None
+        self._reject_reduce_page_size_action(model.requester, "requester of a `file_uploader`")
+        self._reject_split_request_window_action(model.requester, "requester of a `file_uploader`")
+        requester = self._create_component_from_model(model.requester, config, name=f"{stream} (files)")
+        requester.stream_response = True  # the body is read in chunks, never whole (files.py)
+        by_id = (model.parameters or {})[FILES_MARKER]["record_requester"]
+        return StreamingFileUploader(
+            requester=requester,
+            download_target_extractor=self._create_component_from_model(
+                model.download_target_extractor, config, name=f"{stream} (files)"
+            ),
+            config=config,
+            parameters=model.parameters or {},
+            filename_extractor=model.filename_extractor,
+            fresh_link=FreshLink(
+                self.create_component(HttpRequesterModel, by_id, config, name=f"{stream} (by id)"), sync.plan
+            ),
+            stream=stream,
+        )
 
     # ---- collaborators for the components that ask ---------------------------------------------------------
     def create_custom_component(self, model: Any, config: Config, **kwargs: Any) -> Any:
