@@ -1,4 +1,4 @@
-"""AroFlo's request authentication, verified the way the real server does it (API notes §2, §4.1).
+"""AroFlo's request authentication, verified the way the real server does it (docs/aroflo.md#requests).
 
 The HMAC is checked against the raw query string as received (not a re-encoded form), in hex,
 case-insensitively; the timestamp must be within a small window of the server clock.
@@ -49,7 +49,7 @@ def parse_authorization(value: str) -> dict[str, str]:
 
 
 def parse_timestamp(value: str) -> datetime | None:
-    """ISO-8601 UTC with 0-7 fractional digits and a `Z` (clients differ in precision, §2.5)."""
+    """ISO-8601 UTC with 0-7 fractional digits and a `Z` (clients differ in precision)."""
     text = value.strip()
     if not text.endswith("Z") or "T" not in text:
         return None

@@ -11,7 +11,7 @@ parent's joins and totals, the visible last-updated fields and the change log in
 
 Every public record is exactly what the API returns (see ``generator/``): scalars are strings
 (except Tasks ``priority`` 0 and LastUpdate ``isdeleted``), joinable keys are always present as
-``[]``/``{}`` placeholders (§3.4), and times follow ``values.py``.
+``[]``/``{}`` placeholders (docs/aroflo.md#responses), and times follow ``values.py``.
 """
 
 from __future__ import annotations
@@ -249,7 +249,7 @@ def generate(seed: int = 42, now: datetime | None = None, scale: float = 1.0) ->
     populate(b)
 
     # LastUpdate: one entry per tracked record (its last change), plus a few deletions of
-    # records that no longer exist (isdeleted 1, §5.3).
+    # records that no longer exist (isdeleted 1, docs/aroflo.md#lastupdate).
     entries: list[StoredRecord] = []
     ds = Dataset(now=now, zones=b.recs, _builder=b)
     for key, records in b.recs.items():

@@ -1,4 +1,4 @@
-"""AroFlo's call limits (API notes §4.3-4.4): 3 a second, 120 a minute, 2,000 a day.
+"""AroFlo's call limits (docs/aroflo.md#daily-budget): 3 a second, 120 a minute, 2,000 a day.
 
 The short limits are fixed windows on the server clock (the `X-RateLimit-Remaining` header means
 "calls left this minute"). The daily count resets at midnight Australia/Melbourne. LastUpdate is

@@ -75,7 +75,8 @@ def render(zone: Zone, record: StoredRecord, joins: frozenset[str] | set[str]) -
     data = dict(record.data)
     for join in joins:
         key = zone.joins.get(join)
-        # `join=project` also fills `stage` (§3.4): extra keys a join brings along.
+        # Extra keys a join brings along: `join=project` also fills `stage` (AroFlo's Tasks example "Get Task
+        # with Project").
         for filled in (key, *zone.join_extras.get(join, ())) if key else ():
             if filled in record.joins:
                 data[filled] = record.joins[filled]

@@ -1,8 +1,8 @@
 """AroFlo's value formats: how the API writes dates, times and money, and how to read them back.
 
 Every scalar is a string. Fields with ``utc`` in the name are UTC; all other dates and times are
-Australia/Melbourne local time of the same instant (§3.6). Blank dates are ``""`` and blank datetimes a
-single space (§3.3). Times here are naive ``datetime`` objects, UTC or local as the name says::
+Australia/Melbourne local time of the same instant. Blank dates are ``""`` and blank datetimes a single
+space (docs/aroflo.md#data-types). Times here are naive ``datetime`` objects, UTC or local as the name says::
 
     fmt_datetime(datetime(2024, 1, 2, 3, 4, 5))           -> "2024/01/02 03:04:05"
     to_local(datetime(2024, 1, 2, 3, 4, 5))               -> datetime(2024, 1, 2, 14, 4, 5)   (AEDT)
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 MELBOURNE = ZoneInfo("Australia/Melbourne")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_NUMBERS = {name: number for number, name in enumerate(_MONTHS, start=1)}
-DT_BLANK = " "  # empty datetime (§3.3: "a single space")
+DT_BLANK = " "  # empty datetime: a single space
 D_BLANK = ""  # empty date
 
 
@@ -31,13 +31,13 @@ def fmt_datetime(t: datetime) -> str:
 
 
 def fmt_dash(t: datetime, millis: int) -> str:
-    """Clients/Suppliers created fields: ``2018-06-21 10:59:01.8`` (§3.6; SQL-style fraction)."""
+    """Clients/Suppliers created fields: ``2018-06-21 10:59:01.8`` (SQL-style fraction)."""
     frac = f"{millis:03d}".rstrip("0") or "0"
     return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}:{t.second:02d}.{frac}"
 
 
 def fmt_human(t: datetime) -> str:
-    """``Oct 23, 2018 7:00:00 AM`` (labour start/end, note timeposted, §3.6)."""
+    """``Oct 23, 2018 7:00:00 AM`` (labour start/end, note timeposted)."""
     hour = t.hour % 12 or 12
     half = "AM" if t.hour < 12 else "PM"
     return f"{_MONTHS[t.month - 1]} {t.day}, {t.year} {hour}:{t.minute:02d}:{t.second:02d} {half}"
@@ -77,7 +77,7 @@ def from_local_daytime(local: datetime) -> datetime:
 
 
 def parse_api_datetime(value: Any) -> datetime | None:
-    """Parse any date/datetime shape the API returns (§3.6); None for blanks ("" / " ").
+    """Parse any date/datetime shape the API returns (docs/aroflo.md#data-types); None for blanks ("" / " ").
 
     Shapes: ``2024/01/02``, ``2024/01/02 03:04:05``, ``2018-06-21 10:59:01.8`` (Clients/Suppliers)
     and ``Oct 23, 2018 7:00:00 AM`` (labour start/end, note timeposted).

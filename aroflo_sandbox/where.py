@@ -1,4 +1,5 @@
-"""WHERE clauses of the AroFlo classic zone API: parse and evaluate (aroflo-api.md §1.3-§1.4).
+"""WHERE clauses of the AroFlo classic zone API: parse and evaluate (AroFlo's README, WHERE Clause;
+docs/sandbox.md#strict-where).
 
 Each ``where`` query variable holds one clause; tokens are separated by ``|``::
 

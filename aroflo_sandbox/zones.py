@@ -1,4 +1,4 @@
-"""Registry of the 42 readable zones of the AroFlo classic API (aroflo-api.md §5).
+"""Registry of the 42 readable zones of the AroFlo classic API (docs/aroflo.md#supported-streams).
 
 Pure data plus tiny getters: for every zone the ``zone=`` value, the record key in
 ``zoneresponse``, the Airbyte stream name and primary key, the documented WHERE fields and how
@@ -7,11 +7,11 @@ request has no WHERE at all, the JOIN names and which record key they fill, and 
 LastUpdate change log tracks the zone.
 
 Getters read ``StoredRecord.data`` (the public record) or, for WHERE fields that records do not
-carry (§7.19: clients updated, contacts/projects created, stock-level UTC times ...) or that older records
+carry (clients updated, contacts/projects created, stock-level UTC times ...) or that older records
 do not show (creation and last-update times, generator/builder.py TIME_FIELDS), hidden state:
 ``created_utc``/``updated_utc`` and the ``hidden`` dict. Date getters return naive ``datetime``
-objects - UTC for fields with ``utc`` in the name, Australia/Melbourne local time otherwise (§3.6)
-- or None when the value is blank.
+objects - UTC for fields with ``utc`` in the name, Australia/Melbourne local time otherwise
+(docs/aroflo.md#data-types) - or None when the value is blank.
 """
 
 from __future__ import annotations
@@ -55,8 +55,9 @@ class Zone:
     default_filter: DefaultFilter | None = None  # applied only when a request has no WHERE at all
     where_fields: Mapping[str, WhereField]  # WHERE name -> how the server reads it from a stored record
     joins: Mapping[str, str] = field(default_factory=dict)  # join value -> record key it fills
-    # Extra record keys a join also fills, e.g. tasks join=project fills "project" and "stage"
-    # (§3.4). The primary key of each entry is joins[value]; these are the companions.
+    # Extra record keys a join also fills, e.g. tasks join=project fills "project" and "stage" (AroFlo's
+    # Tasks example "Get Task with Project"). The primary key of each entry is joins[value]; these are
+    # the companions.
     join_extras: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     lastupdate_name: str | None = None  # zonename in the LastUpdate change log, None = not tracked
     id_reference: str | None = None  # LastUpdate zoneidreference
@@ -121,7 +122,7 @@ def _written(kind: str) -> WhereField:
 
 
 def _task_status(*path: str) -> WhereField:
-    # Records say "Not Started"; the documented filter tokens are "notstarted" (§1.3).
+    # Records say "Not Started"; the documented filter tokens are "notstarted" (WHERE table).
     def get(r: StoredRecord) -> Any:
         value = _dig(r.data, path)
         return value.replace(" ", "").lower() if isinstance(value, str) else value
@@ -130,8 +131,8 @@ def _task_status(*path: str) -> WhereField:
 
 
 # --------------------------------------------------------------------------- default filters
-# §5.1: the server runs e.g. "Created_UTC > DATEADD(d, -30, GETUTCDATE())". Business-date
-# variants compare a site-local date with UTC now literally, as the SQL does.
+# Each zone's documentation gives its default filter, e.g. "Created_UTC > DATEADD(d, -30, GETUTCDATE())".
+# Business-date variants compare a site-local date with UTC now literally, as the SQL does.
 
 _WINDOW = timedelta(days=30)
 
@@ -161,7 +162,7 @@ def _by_stock_update(rec: StoredRecord, now: datetime) -> bool:
 _NOTES_DOCS = {"notes": "notes", "documentsandphotos": "documentsandphotos"}
 
 
-# InventoryCategories and AssetCategories document the same WHERE fields (§5.2).
+# InventoryCategories and AssetCategories document the same WHERE fields.
 _CATEGORY_WHERE = {
     "categoryid": _text("categoryid"),
     "categoryname": _text("categoryname"),
@@ -282,7 +283,7 @@ _ALL: list[Zone] = [
         },
     ),
     # Clients: created fields are local dash-format; updated fields exist only in WHERE, with the
-    # misspelling "lastupdatedatetimeutc" (§5.2, §7.5, §7.19). No top-level archived in records.
+    # misspelling "lastupdatedatetimeutc" (WHERE table). No top-level archived in records.
     Zone(
         name="Clients",
         param="clients",
@@ -313,7 +314,7 @@ _ALL: list[Zone] = [
         lastupdate_name="clients",
         id_reference="clientid",
     ),
-    # ClientNotes: WHERE "createdutc" reads the record's "created_utc" (§7.5).
+    # ClientNotes: WHERE "createdutc" reads the record's "created_utc".
     Zone(
         name="ClientNotes",
         param="ClientNotes",
@@ -359,7 +360,7 @@ _ALL: list[Zone] = [
         where_fields={
             "createdutc": _created("date"),
             "createddatetimeutc": _created("datetime"),
-            "lasteupdatedutc": _written("date"),  # [sic] (§5.2)
+            "lasteupdatedutc": _written("date"),  # [sic] (WHERE table)
             "lastupdateddatetimeutc": _written("datetime"),
             "locationid": _text("locationid"),
             "linkedtotype": _text("linkedto", "linkedtotype"),
@@ -377,7 +378,7 @@ _ALL: list[Zone] = [
             "state": _text("state"),
             "suburb": _text("suburb"),
             "country": _text("country"),
-            "archive": _bool("archived"),  # WHERE "archive", records "archived" (§7.5)
+            "archive": _bool("archived"),  # WHERE "archive", records "archived"
         },
         joins={"customfields": "customfields", **_NOTES_DOCS},
         lastupdate_name="locations",
@@ -456,14 +457,14 @@ _ALL: list[Zone] = [
             "lastupdatedutc": _written("date"),
             "duedate": _d("duedate"),
             "duedatetime": _dt("duedatetime"),
-            "linkprocesseddate": _d("linkprocesseddate"),  # holds a datetime (§3.6)
+            "linkprocesseddate": _d("linkprocesseddate"),  # holds a datetime (docs/aroflo.md#data-types)
             "linkprocesseddatetime": _dt("linkprocesseddate"),
             "deleteddate": _hidden("date", "deleted_local"),
             "deleteddatetime": _hidden("datetime", "deleted_local"),
             "createdutc": _created("date"),
             "createddatetimeutc": _created("datetime"),
             "taskid": _text("taskid"),
-            "task_id": _text("taskid"),  # used in vendor examples (§1.3)
+            "task_id": _text("taskid"),  # used in the vendor's examples
             "clientname": _text("client", "clientname"),
             "orgname": _text("org", "orgname"),
             "orgid": _text("org", "orgid"),
@@ -587,7 +588,7 @@ _ALL: list[Zone] = [
             "taskdatecompleted": _hidden("date", "task_completed"),
             "taskdatetimecompleted": _hidden("datetime", "task_completed"),
             "linkprocesseddate": _d("linkprocesseddate"),
-            "lastupdatedutc": _updated("datetime"),  # typed DATETIME in the table (§5.2)
+            "lastupdatedutc": _updated("datetime"),  # typed DATETIME in the WHERE table
             "lastupdateddatetimeutc": _updated("datetime"),
             "lastupdateddatetime": _dt("lastupdateddatetime"),  # local; vendor example
             "createdutc": _created("date"),
@@ -680,7 +681,7 @@ _ALL: list[Zone] = [
         id_where="categoryid",
         where_fields=_CATEGORY_WHERE,
     ),
-    # Stock levels: local lastupdated fields in records, UTC ones only in WHERE (§5.2).
+    # Stock levels: local lastupdated fields in records, UTC ones only in the WHERE table.
     Zone(
         name="InventoryStockLevels",
         param="inventorystocklevels",
@@ -768,7 +769,7 @@ _ALL: list[Zone] = [
         where_fields={
             "dateinvoiced": _d("dateinvoiced"),
             "duedate": _d("duedate"),
-            "lastupdatedutc": _written("datetime"),  # typed DATETIME (§5.2)
+            "lastupdatedutc": _written("datetime"),  # typed DATETIME in the WHERE table
             "lastupdateddatetimeutc": _written("datetime"),
             "linkprocesseddate": _hidden("date", "linkprocessed_local"),
             "billid": _text("billid"),
@@ -819,7 +820,7 @@ _ALL: list[Zone] = [
         lastupdate_name="workorders",
         id_reference="workorderid",
     ),
-    # The default filter is on the parent work order's created_UTC (wo_order.created_UTC, §5.1).
+    # The default filter is on the parent work order's created_UTC (wo_order.created_UTC).
     Zone(
         name="WorkOrderLineItems",
         param="WorkOrderLineItems",
@@ -835,7 +836,7 @@ _ALL: list[Zone] = [
         lastupdate_name="workorderlineitems",
         id_reference="lineid",
     ),
-    # Assets: WHERE names lack the "d" of the record fields (§7.5).
+    # Assets: WHERE names lack the "d" of the record fields.
     Zone(
         name="Assets",
         param="assets",
@@ -900,7 +901,7 @@ _ALL: list[Zone] = [
             "archived": _bool("archived"),
         },
     ),
-    # No date WHERE field; the 30-day default is on the hidden insert time (§6.8).
+    # No date WHERE field; the 30-day default is on the hidden insert time (datetimeInserted).
     Zone(
         name="DocumentsAndPhotos",
         param="DocumentsAndPhotos",
@@ -990,7 +991,7 @@ _ALL: list[Zone] = [
         lastupdate_name="messagetemplates",
         id_reference="templateid",
     ),
-    # TrackingCentres: WHERE "date_created", records "datecreated" (§7.5).
+    # TrackingCentres: WHERE "date_created", records "datecreated".
     Zone(
         name="TrackingCentres",
         param="TrackingCentres",
@@ -1028,5 +1029,5 @@ def documented_in_lastupdate() -> frozenset[str]:
 
 
 def zone_for_param(param: str) -> Zone | None:
-    """The zone for a ``zone=`` value; zone names are case-insensitive (§1.2)."""
+    """The zone for a ``zone=`` value; zone names are case-insensitive (AroFlo's examples mix cases)."""
     return ZONES.get((param or "").strip().lower())

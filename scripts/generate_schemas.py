@@ -129,12 +129,12 @@ UNDOCUMENTED_ITEMS = {
     "projects.stages": "Not documented: AroFlo's examples only show an empty list. Items pass unchanged.",
 }
 
-# ---- types by name (API notes §3.3, §3.6) ------------------------------------------------------------------
+# ---- types by name (docs/aroflo.md#data-types) -------------------------------------------------------------
 # Identifying numbers stay strings whatever a WHERE table says (Tasks documents `jobnumber` as INTEGER).
 IDENTIFIERS = frozenset(["jobnumber", "workordernumber", "projectnumber"])
 # Documented as booleans, but AroFlo's notes say other words occur ("TRUE", "Limited", "All Task Notes").
 BOOLEAN_OR_TEXT = frozenset(["featurevalue"])
-# "true"/"TRUE"/"1"/0 flags (§3.3, quirk 11).
+# "true"/"TRUE"/"1"/0 flags (docs/aroflo.md#data-types).
 BOOLEANS = frozenset(
     [
         "allowasset",
@@ -309,7 +309,7 @@ def scalar_schema(name: str, values: set[Any], where: dict[str, Any] | None) -> 
 def moment_schema(name: str, values: set[Any], documented: str | None) -> dict[str, Any]:
     """A date or a date-time: what the values hold decides, since names and WHERE tables lie (labour
     `lablinkprocesseddatetime` holds a date, Tasks `linkprocesseddate` a date-time); with no value, the WHERE
-    table or the name. UTC exactly when the name says `utc` (§3.6)."""
+    table or the name. UTC exactly when the name says `utc` (docs/aroflo.md#data-types)."""
     texts = {str(v).strip() for v in values} - {""}
     by_doc = documented == "datetime" if documented else "time" in name.lower()
     with_time = any(":" in t for t in texts) if texts else by_doc

@@ -1,5 +1,5 @@
 """The Joined Detail option of the spec and the streams' join parameters say the same thing, and every join
-is one AroFlo documents for the zone (API notes §3.4, §5.2; the sandbox's zone table carries them)."""
+is one AroFlo documents for the zone (its JOIN table; the sandbox's zone table carries them)."""
 
 from __future__ import annotations
 

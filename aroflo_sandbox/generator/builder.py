@@ -303,8 +303,9 @@ class Builder:
         return out
 
     def note(self, t: datetime, user: StoredRecord | None, task_style: bool = False) -> dict[str, Any]:
-        """A joined note (§6.9); task notes add ``note`` (duplicate of content) and ``sticky``. A note
-        without a user (posted through the API) shows ``"user": {}``, as the Quotes examples do."""
+        """A joined note (AroFlo's Tasks join=notes example); task notes add ``note`` (duplicate of content)
+        and ``sticky``. A note without a user (posted through the API) shows ``"user": {}``, as the Quotes
+        examples do."""
         rng = self.rng
         local = to_local(t)
         content = rng.choice(NOTE_TEXTS)
@@ -347,7 +348,8 @@ class Builder:
             "comment": "",
             "filter": rng.choice(NOTE_FILTERS[:3]),
             "sizeinbytes": str(rng.randint(20_000, 4_000_000)),
-            "uploadeddatetime": fmt_datetime(t),  # appears to be UTC (§3.6)
+            # UTC, it appears: in AroFlo's examples it is about 10 minutes before its link's UTC expiry.
+            "uploadeddatetime": fmt_datetime(t),
             "uploadedbyuser": user_ref(user) if user else {},
             "url": self.document_link(),
         }
@@ -391,4 +393,4 @@ class Builder:
         elif zone == "messageboard":
             rec.data["lastupdated"] = fmt_datetime(to_local(at)) if at else ""
         elif zone in ("clients", "suppliers") and at is not None:
-            rec.data["postable"] = "TRUE"  # set by every create/update in the UI (§6.3)
+            rec.data["postable"] = "TRUE"  # set by every create/update in the UI (Clients documentation)

@@ -46,7 +46,7 @@ def new_asset(b: Builder, t: datetime) -> StoredRecord:
         "documentsandphotos": [],
     }
     joins = {
-        "customfields": b.custom_fields(numeric_ids=True),  # asset fieldids are numeric strings (§3.3)
+        "customfields": b.custom_fields(numeric_ids=True),  # numeric fieldids (Assets examples)
         "location": {**location_join_shape(loc.data), "customfields": loc.joins.get("customfields", [])}
         if loc
         else {},

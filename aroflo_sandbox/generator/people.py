@@ -78,12 +78,12 @@ def new_user(b: Builder, t: datetime) -> StoredRecord:
 
 
 def _organisation(b: Builder, t: datetime, kind: str) -> StoredRecord:
-    """Clients and Suppliers share a shape (§6.3, §6.5)."""
+    """Clients and Suppliers share a shape (AroFlo's Clients and Suppliers examples)."""
     rng = b.rng
     given, surname = b.person()
     n = b.seq(kind, 1)
     supplier_type = rng.choice(("wholesaler", "wholesaler", "contractor"))
-    for attempt in range(20):  # names are unique in AroFlo ("Client already exists", §3.7)
+    for attempt in range(20):  # names are unique in AroFlo (Clients example "Client already exists")
         if kind == "clients":
             name = (
                 f"{rng.choice(SURNAMES)} {rng.choice(BUSINESS_KINDS)}"
@@ -123,7 +123,7 @@ def _organisation(b: Builder, t: datetime, kind: str) -> StoredRecord:
             # Clients entered or geocoded in the web app have GPS; imported ones and suppliers do not.
             "address": address_object(p, gps=kind == "clients" and rng.random() < 0.6),
             "mailingaddress": address_object(p, gps=False),
-            # Integrations reset postable after reading (§6.3): old records mostly FALSE.
+            # Integrations reset postable after reading (Clients documentation): old records mostly FALSE.
             "postable": "TRUE" if (b.now - t).days < 60 or rng.random() < 0.15 else "FALSE",
             "datecreated": created,
             "dateinserted": inserted,

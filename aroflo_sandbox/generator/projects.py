@@ -75,7 +75,7 @@ def new_stage(b: Builder, t: datetime) -> StoredRecord:
         "substatus": {"substatusid": "", "substatus": ""},
     }
     rec = StoredRecord(data, {}, t, None)
-    # Start_date (default filter, §5.1) is not in the record: the local day the stage starts.
+    # Start_date (the zone's documented default filter) is not in the record: the local day the stage starts.
     start = to_local(t) + timedelta(days=rng.randint(0, 14))
     rec.hidden["start_date"] = datetime(start.year, start.month, start.day)
     project.hidden["stages"].append(rec)

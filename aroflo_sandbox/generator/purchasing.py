@@ -231,7 +231,7 @@ def new_workorderline(b: Builder, t: datetime) -> StoredRecord:
         "taxrate": "10.00",
     }
     rec = StoredRecord(data, {}, t, None)
-    rec.hidden["wo_created_utc"] = wo.created_utc  # wo_order.created_UTC (default filter, §5.1)
+    rec.hidden["wo_created_utc"] = wo.created_utc  # wo_order.created_UTC (documented default filter)
     attach(wo, "lines", without(data, "workorder"), rec)
     _sum_lines(wo, "totalex", "totaltax")
     return rec

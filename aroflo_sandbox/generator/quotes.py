@@ -109,7 +109,8 @@ def new_quote(b: Builder, t: datetime) -> StoredRecord:
         "stage": dict(task.joins["stage"]),
     }
     rec = StoredRecord(data, joins, t, None)
-    # The task's quote join shows its (latest) quote's totals (§6.1); kept in step by _sum_quote.
+    # The task's quote join shows its (latest) quote's totals (AroFlo's Tasks join=quote example); kept in
+    # step by _sum_quote.
     rec.hidden["task"] = task
     task.hidden["quote"] = rec
     task.joins["quote"] = {
@@ -191,7 +192,7 @@ def new_quoteline(b: Builder, t: datetime) -> StoredRecord:
         "quote": {"quoteid": quote.data["quoteid"], "quotename": quote.data["quotename"]},
     }
     rec = StoredRecord(data, {}, t, None)
-    rec.hidden["daterecorded"] = to_local(t)  # DateRecorded (default filter, §5.1)
+    rec.hidden["daterecorded"] = to_local(t)  # DateRecorded (the zone's documented default filter)
     attach(quote, "lines", without(data, "quote"), rec)
     _sum_quote(quote)
     return rec

@@ -96,7 +96,8 @@ def new_task(b: Builder, t: datetime) -> StoredRecord:
         "status": status,
         "substatus": {},
         "linkprocessed": "true" if linkproc else "false",
-        "linkprocesseddate": fmt_datetime(linkproc) if linkproc else DT_BLANK,  # holds a datetime (§3.6)
+        # A datetime despite the name (docs/aroflo.md#data-types).
+        "linkprocesseddate": fmt_datetime(linkproc) if linkproc else DT_BLANK,
         "readtask": "true" if readtask else "false",
         "readtaskdatetime": fmt_datetime(to_local(b.after(t, 3))) if readtask else DT_BLANK,
         "requestdate": fmt_date(local),
@@ -125,7 +126,7 @@ def new_task(b: Builder, t: datetime) -> StoredRecord:
         "gpslatitude": place["gpslat"],
         "gpslongitude": place["gpslong"],
         "webappEncodedID": b.webapp_id(),
-        # Joinable areas: always present, empty unless joined (§3.4).
+        # Joinable areas: always present, empty unless joined (docs/aroflo.md#responses).
         "assets": [],
         "assigneds": [],
         "customfields": [],
@@ -317,7 +318,7 @@ def new_labour(b: Builder, t: datetime) -> StoredRecord:
         "task": _task_brief(task),
         "worktype": rng.choice(("NT", "NT", "NT", "OT1", "OT2", "TT")),
         "workdatetimeend": fmt_datetime(end),
-        "lablinkprocesseddatetime": proc,  # a date despite the name (§3.6)
+        "lablinkprocesseddatetime": proc,  # a date despite the name (docs/aroflo.md#data-types)
         "endtime": fmt_human(end),
         "lablinkprocesseddate": proc,
         "deleted": "1" if deleted else "0",

@@ -1,4 +1,4 @@
-"""AroFlo's HMAC-SHA512 request signing (API notes §2).
+"""AroFlo's HMAC-SHA512 request signing (docs/aroflo.md#requests).
 
 AroFlo verifies the signature against the raw query string it receives, so the signer works on the
 prepared request: it fixes the encoding of the query (spaces as %20, as the vendor's
@@ -60,7 +60,7 @@ def encode_component(value: str) -> str:
 
 
 def authorization_value(u_encoded: str, p_encoded: str, org_encoded: str) -> str:
-    # Exact key spellings matter: `uencoded`, `pencoded` lower case, `orgEncoded` camel case (§2.2).
+    # Exact key spellings matter: `uencoded`, `pencoded` lower case, `orgEncoded` camel case.
     return (
         f"uencoded={encode_component(u_encoded)}"
         f"&pencoded={encode_component(p_encoded)}"
@@ -77,7 +77,7 @@ def utc_timestamp(now: datetime | None = None) -> str:
 def canonical_payload(
     method: str, accept: str, authorization: str, timestamp: str, var_string: str, host_ip: str | None = None
 ) -> str:
-    """The string AroFlo signs (§2.3): HostIP only when used; urlPath is always empty (hence `++`)."""
+    """The string AroFlo signs (docs/aroflo.md#requests): HostIP only when used; urlPath is always empty (hence `++`)."""
     parts = [method]
     if host_ip:
         parts.append(host_ip)

@@ -1,4 +1,4 @@
-"""How long to wait after AroFlo says "too many requests" (API notes §4).
+"""How long to wait after AroFlo says "too many requests" (docs/aroflo.md#rate-limiting).
 
 AroFlo has two short windows: 3 calls a second and 120 a minute. A per-second rejection (HTTP 429 or
 body status 429) frees itself within a second; a per-minute one (body status 6) frees when the minute

@@ -1,4 +1,4 @@
-"""Joined detail (API notes §3.4): AroFlo sends every joinable field of a record, as `[]` or `{}` when its
+"""Joined detail (docs/aroflo.md#joined-detail): AroFlo sends every joinable field of a record, as `[]` or `{}` when its
 join was not requested. Left in, such a placeholder would tell a warehouse "this task has no notes" when
 the notes were simply not asked for; this transformation removes the placeholders of the joins that are
 off, so those fields are absent (null) rather than falsely empty.

@@ -1,4 +1,4 @@
-"""Typed values out of AroFlo's strings, driven by each stream's JSON schema (API notes §3.3, §3.6).
+"""Typed values out of AroFlo's strings, driven by each stream's JSON schema (docs/aroflo.md#data-types).
 
 The schema says what a field is; this module only knows how AroFlo spells it:
 - blanks (`""`, `" "`) in a date, time, number or boolean field are null;
@@ -34,7 +34,7 @@ logger = logging.getLogger("airbyte")
 
 TRUE = frozenset({"true", "1", "yes", "y"})
 FALSE = frozenset({"false", "0", "no", "n"})
-# Fields where a number 0 among id strings means "none" (quirk 11: Tasks `priority`).
+# Fields where a number 0 among id strings means "none" (Tasks `priority`, docs/aroflo.md#data-types).
 ZERO_MEANS_NONE = frozenset({"priority"})
 
 _NUMERIC = re.compile(

@@ -78,7 +78,7 @@ class ZonePlan:
         DateField | None
     )  # documented UTC update field, for a window when LastUpdate does not log the zone
     created: DateField | None  # documented UTC creation field, OR-ed with `updated` (a never-updated record's
-    #                            update time is blank, quirk 25)
+    #                            update time is blank, docs/aroflo.md#incremental-sync)
     record_updated: str | None  # the records' own UTC update time (evidence that LastUpdate logs the zone)
     default_joins: tuple[str, ...] = ()
     join_fields: Mapping[str, tuple[str, ...]] | None = None

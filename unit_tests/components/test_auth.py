@@ -1,4 +1,6 @@
-"""The HMAC signer against every published test vector (API notes §2.7) and on real prepared requests."""
+"""The HMAC signer against other AroFlo clients' test vectors (AdrianAFPlumbing/aroflo-mcp
+`tests/fixtures/auth-vectors.json`, DaKingKong/app-connect-aroflo `test/arofloClient.test.ts`), two computed
+independently with Python `hmac` and Node `crypto`, and on real prepared requests."""
 
 from __future__ import annotations
 
@@ -75,7 +77,7 @@ VECTORS = [
         "6b864fa8fbdfee89368f29af028ccdec71991071abdcb09cb5982f8fa5107c57",
     ),
     (
-        "notes tasks without HostIP",
+        "computed tasks without HostIP",
         "GET",
         "example-secret-key",
         authorization_value("PjZP+Qj/x==", "cTdod3Fk", "JSc6TyBQ=="),
@@ -88,7 +90,7 @@ VECTORS = [
         "35bc968c7469bdc689c763091e204d45d25bf15a070f15b1601555f4fb5982e8",
     ),
     (
-        "notes tasks with HostIP",
+        "computed tasks with HostIP",
         "GET",
         "example-secret-key",
         authorization_value("PjZP+Qj/x==", "cTdod3Fk", "JSc6TyBQ=="),
@@ -141,8 +143,8 @@ def _prepared(params):
     return requests.Request("GET", "https://api.aroflo.com/", params=params).prepare()
 
 
-# The request behind the API notes' third vector, as the connector builds it.
-VECTOR_3_PARAMS = [
+# The request behind the first computed vector, as the connector builds it.
+COMPUTED_VECTOR_PARAMS = [
     ("zone", "tasks"),
     ("where", "and|lastupdateddatetimeutc|>|2024-01-01 00:00:00"),
     ("order", "lastupdated|asc"),
@@ -151,10 +153,10 @@ VECTOR_3_PARAMS = [
 ]
 
 
-def test_signs_the_exact_query_sent_and_reproduces_vector_3():
-    """The third vector end to end: the authenticator's output equals the published signature."""
+def test_signs_the_exact_query_sent_and_reproduces_the_computed_vector():
+    """The computed vector without HostIP end to end: the authenticator's output equals its signature."""
     signer = AroFloHmacAuthenticator(config=_config(), parameters={})
-    request = _prepared(VECTOR_3_PARAMS)
+    request = _prepared(COMPUTED_VECTOR_PARAMS)
     with mock.patch.object(auth, "utc_timestamp", return_value="2024-01-02T03:04:05.678Z"):
         signed = signer(request)
     assert signed.url == (
@@ -173,7 +175,7 @@ def test_signs_the_exact_query_sent_and_reproduces_vector_3():
 
 def test_host_ip_goes_into_header_and_signature():
     signer = AroFloHmacAuthenticator(config=_config(host_ip=" 203.0.113.7 "), parameters={})
-    request = _prepared(VECTOR_3_PARAMS)
+    request = _prepared(COMPUTED_VECTOR_PARAMS)
     with mock.patch.object(auth, "utc_timestamp", return_value="2024-01-02T03:04:05.678Z"):
         signed = signer(request)
     assert signed.headers["HostIP"] == "203.0.113.7"

@@ -22,7 +22,7 @@ PARAMETERS = {
 
 
 def task() -> dict:
-    # AroFlo's shape without joins (§3.4): placeholders for every joinable field.
+    # AroFlo's shape without joins (docs/aroflo.md#responses): placeholders for every joinable field.
     return {
         "taskid": "JSZaXyBRTEAgCg==",
         "tasknotes": [],

@@ -1,4 +1,4 @@
-"""The normalizer on the shapes of AroFlo's own samples (API notes §3.3, §3.6, §6), odd ones included."""
+"""The normalizer on the shapes of AroFlo's own samples (docs/aroflo.md#data-types), odd ones included."""
 
 from __future__ import annotations
 
@@ -207,7 +207,7 @@ TASK_NOTE_SCHEMA = {
 
 
 def test_nested_objects_and_arrays_of_joined_detail_are_normalized_too():
-    # The Tasks join=notes sample (§3.4) and a tasktotals object.
+    # The Tasks join=notes sample and a tasktotals object.
     record = {
         "taskid": "JSZaXyBRTEAgCg==",
         "tasknotes": [
@@ -223,7 +223,7 @@ def test_nested_objects_and_arrays_of_joined_detail_are_normalized_too():
             }
         ],
         "tasktotals": {"totallab": "410.00", "totalhrs": "4.50"},
-        "lastupdateddatetimeutc": " ",  # a never-updated record (quirk 25)
+        "lastupdateddatetimeutc": " ",  # a never-updated record
         "somethingnew": "2024/01/01",  # a field AroFlo added later: untouched
     }
     normalize_object(record, TASK_NOTE_SCHEMA)

@@ -152,7 +152,7 @@ def test_registry_has_the_42_readable_zones_with_fixed_streams_and_keys():
         zone = ZONES[param.lower()]
         assert zone.param == param
         assert (zone.stream, zone.primary_key) == (stream, pk)
-    assert zone_for_param("taskResources") is None  # insert only (§5.1 #20)
+    assert zone_for_param("taskResources") is None  # write-only (docs/aroflo.md#supported-streams)
     assert len({z.stream for z in ZONES.values()}) == 42
 
 
