@@ -25,8 +25,8 @@ from urllib.parse import urlencode, urlsplit
 REPO = Path(__file__).resolve().parents[1]
 # "Off": limits no benchmark can reach (the sandbox has no switch; these are its Limits fields).
 LIMITS_OFF = {"per_second": 10**9, "per_minute": 10**9, "daily": 10**9, "secondary_daily": 10**9}
-# AroFlo's short limits (docs/aroflo.md#daily-budget). The daily limit stays off: a large read may need more than
-# 2,000 calls, and the benchmark counts the daily-budget calls instead of stopping at them.
+# AroFlo's short limits (docs/aroflo.md#daily-budget). The daily limit stays off: a large read may need
+# more than 2,000 calls, and the benchmark counts the daily-budget calls instead of stopping at them.
 REAL_SHORT_LIMITS = {"per_second": 3, "per_minute": 120}
 
 

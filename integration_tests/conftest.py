@@ -28,7 +28,8 @@ def without_change_fields(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if not k.startswith("_ab_cdc_")}
 
 
-# How AroFlo writes dates and times (docs/aroflo.md#data-types); an oracle independent of the connector's parser.
+# How AroFlo writes dates and times (docs/aroflo.md#data-types); an oracle independent of the connector's
+# parser.
 _AROFLO_MOMENTS = (
     "%Y/%m/%d %H:%M:%S",
     "%Y-%m-%d %H:%M:%S.%f",

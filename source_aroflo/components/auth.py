@@ -77,7 +77,8 @@ def utc_timestamp(now: datetime | None = None) -> str:
 def canonical_payload(
     method: str, accept: str, authorization: str, timestamp: str, var_string: str, host_ip: str | None = None
 ) -> str:
-    """The string AroFlo signs (docs/aroflo.md#requests): HostIP only when used; urlPath is always empty (hence `++`)."""
+    """The string AroFlo signs (docs/aroflo.md#requests): HostIP only when used; urlPath is always empty
+    (hence `++`)."""
     parts = [method]
     if host_ip:
         parts.append(host_ip)

@@ -1,7 +1,7 @@
-"""Joined detail (docs/aroflo.md#joined-detail): AroFlo sends every joinable field of a record, as `[]` or `{}` when its
-join was not requested. Left in, such a placeholder would tell a warehouse "this task has no notes" when
-the notes were simply not asked for; this transformation removes the placeholders of the joins that are
-off, so those fields are absent (null) rather than falsely empty.
+"""Joined detail (docs/aroflo.md#joined-detail): AroFlo sends every joinable field of a record, as `[]` or
+`{}` when its join was not requested. Left in, such a placeholder would tell a warehouse "this task has no
+notes" when the notes were simply not asked for; this transformation removes the placeholders of the joins
+that are off, so those fields are absent (null) rather than falsely empty.
 
 The stream's `$parameters` name its joins (`join_fields`: join value -> record fields it fills) and the
 ones on by default (`default_joins`); the config's `joins.<stream>` list overrides the defaults, exactly as
