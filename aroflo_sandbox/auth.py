@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from urllib.parse import unquote
 
 REQUIRED_HEADERS = ("Authentication", "Authorization", "Accept", "afdatetimeutc")
-ACCEPTED = ("text/json", "text/xml")
 
 
 @dataclass(frozen=True)

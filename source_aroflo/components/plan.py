@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 EPOCH = "1900-01-01"  # before any AroFlo record; also SQL Server's smalldatetime minimum
@@ -146,7 +146,3 @@ class ZonePlan:
         if len(ids) == 1:
             return [f"and|{self.id_where}|=|{ids[0]}"]
         return [f"and|{self.id_where}|IN|{'*'.join(ids)}"]
-
-
-def day_before(value: str) -> date:
-    return datetime.strptime(value, DATE).date() - timedelta(days=1)
