@@ -100,7 +100,8 @@ def _split_clause(n: int, text: str) -> _Clause:
 
 
 def _unglue(items: list[_Clause]) -> list[_Clause]:
-    """Accept SHARP's closing bracket glued to the value (`or|clientname|=|ClientB)`).
+    """Accept a closing bracket glued to the value, as AroFloSharp (a C# client) sends it
+    (`or|clientname|=|ClientB)`).
 
     Only when the `|)` form leaves brackets open, and only if stripping every unmatched
     trailing ")" from values closes exactly the missing number: then no other reading is

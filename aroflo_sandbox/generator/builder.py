@@ -383,7 +383,7 @@ class Builder:
             rec.data["lastupdateddatetime"] = fmt_datetime(local)
             link = rec.hidden.get("_parent")
             for entry in link[0].joins["stocklevels"] if link else ():
-                if entry["assignedtoid"] == rec.data["assignedtoid"]:  # the join also has UTC (D:inventory)
+                if entry["assignedtoid"] == rec.data["assignedtoid"]:  # the join has UTC too (Inventory)
                     entry.update(
                         lastupdated=fmt_date(local),
                         lastupdateddatetime=fmt_datetime(local),

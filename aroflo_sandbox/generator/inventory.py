@@ -98,7 +98,7 @@ def new_stocklevel(b: Builder, t: datetime) -> StoredRecord:
             isuserarchived=rec.hidden["isuserarchived"],
             ischolderarchived=rec.hidden["ischolderarchived"],
         )
-    # Joined into Inventory with UTC fields too (D:inventory join sample).
+    # Joined into Inventory with UTC fields too (AroFlo's Inventory join=stocklevels example).
     attach(
         item,
         "stocklevels",

@@ -53,7 +53,7 @@ def new_asset(b: Builder, t: datetime) -> StoredRecord:
         "notes": b.some_notes(t, 0.3),
         "documentsandphotos": b.some_documents(t, 0.3),
     }
-    # Serviced on one of its client's jobs: the task's `assets` join lists it (D:tasks "with Assets").
+    # Serviced on one of its client's jobs: the task's `assets` join lists it (Tasks example "with Assets").
     client_id = client.data["clientid"]
     task = b.pick("tasks", t, window=200, pred=lambda r: r.data["client"]["clientid"] == client_id)
     if task is not None and task.data["client"]["clientid"] == client_id:

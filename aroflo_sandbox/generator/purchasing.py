@@ -94,7 +94,7 @@ def new_purchaseorder(b: Builder, t: datetime) -> StoredRecord:
         "lines": lines,
         "tasks": [_po_task(task)] if task else [],
         "documentsandphotos": b.some_documents(t, 0.2),
-        # A purchase order's project names the task's stage too (D:purchaseorders "with Project").
+        # A purchase order's project names the task's stage too (PurchaseOrders example "with Project").
         "projects": [{**project, "stagename": stage.get("stagename", "")}] if project else [],
     }
     rec = StoredRecord(data, joins, t, None)
@@ -121,7 +121,8 @@ def _po_task(task: StoredRecord) -> dict[str, Any]:
 
 
 def _brief_task(task: dict[str, Any]) -> dict[str, Any]:
-    """A work order's or bill's `tasks` join entry, from a task or its summary (D:workorders "with tasks")."""
+    """A work order's or bill's `tasks` join entry, from a task or its summary (AroFlo's WorkOrders example
+    "with tasks")."""
     return {k: task[k] for k in ("taskid", "jobnumber", "taskname")}
 
 
@@ -262,7 +263,7 @@ def new_bill(b: Builder, t: datetime) -> StoredRecord:
         "org": org_ref(b.recs["businessunits"][0]),
         "totalinc": money2(0),
         "billid": b.long_id(),
-        # Older bills name the supplier as well (D:bills "Approved Bills").
+        # Older bills name the supplier as well (AroFlo's Bills example "Approved Bills").
         "supplier": {"orgid": supplier_id} if rng.random() < 0.8 else {"orgid": supplier_id, "orgname": name},
         "lines": [],
         "totalex": money2(0),

@@ -184,7 +184,7 @@ def new_tasktype(b: Builder, t: datetime) -> StoredRecord:
     bu = b.recs["businessunits"][n % len(b.recs["businessunits"])]
     rec = StoredRecord(
         {
-            # AroFlo sends an object, or (D:tasktypes "for a Client") a one-element list.
+            # AroFlo sends an object, or (AroFlo's TaskTypes example "for a Client") a one-element list.
             "businessunit": org_ref(bu) if n % 3 else [org_ref(bu)],
             "description": "",
             "tasktypeid": b.long_id(),

@@ -70,7 +70,7 @@ def task_summary(task: StoredRecord, client_key: str = "orgid") -> dict[str, Any
     }
 
 
-# The task join of a record linked to no task: AroFlo sends the shape with blank values (D:invoices).
+# The task join of a record linked to no task: AroFlo sends the shape with blank values (Invoices examples).
 BLANK_TASK_SUMMARY = {
     "taskid": "",
     "jobnumber": "",

@@ -104,7 +104,7 @@ def new_task(b: Builder, t: datetime) -> StoredRecord:
         "requestdatetime": fmt_datetime(local),
         "duedate": fmt_date(due),
         "duedatetime": fmt_datetime(due),
-        # Until a task is completed, AroFlo shows its due date as the completed date (D:tasks, every example).
+        # Until a task is completed, AroFlo shows its due date as the completed date (every Tasks example).
         "completeddate": fmt_date(completed or due),
         "completeddatetime": fmt_datetime(completed or due),
         "createdutc": fmt_date(t),
@@ -376,7 +376,7 @@ def new_expense(b: Builder, t: datetime) -> StoredRecord:
 
 
 def _task_brief(task: StoredRecord) -> dict[str, Any]:
-    """The ``task`` object on task materials/labours/expenses (D:taskmaterials)."""
+    """The ``task`` object on task materials/labours/expenses (AroFlo's TaskMaterials examples)."""
     d = task.data
     return {
         "taskid": d["taskid"],

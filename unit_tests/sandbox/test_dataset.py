@@ -311,7 +311,7 @@ def test_joinable_keys_are_always_present_as_placeholders(ds):
             for k in keys:
                 value = rec.data[k]
                 assert isinstance(value, list | dict), (key, k)
-                # empty, or (Quotes project and stage) an object with blank members (D:quotes)
+                # empty, or (Quotes project and stage) an object with blank members (Quotes examples)
                 assert not value or (isinstance(value, dict) and not any(value.values())), (key, k)
     assert ds.zones["tasks"][0].data["substatus"] == {}
     assert ds.zones["quotes"][0].data["project"] == {"location": {}, "projectid": ""}
@@ -338,7 +338,7 @@ def test_value_formats(ds):
         d = rec.data
         assert DATE_RE.match(d["requestdate"]) and DATETIME_RE.match(d["requestdatetime"])
         assert d["linkprocesseddate"] == " " or DATETIME_RE.match(d["linkprocesseddate"])
-        assert DATETIME_RE.match(d["completeddatetime"])  # the due date until completed (D:tasks)
+        assert DATETIME_RE.match(d["completeddatetime"])  # the due date until completed (Tasks examples)
     for key in ("clients", "suppliers"):
         for rec in ds.zones[key]:
             assert all(
