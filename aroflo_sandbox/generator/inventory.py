@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from aroflo_sandbox.generator.builder import Builder
-from aroflo_sandbox.generator.shapes import attach, org_ref
+from aroflo_sandbox.generator.shapes import attach, nth_name, org_ref
 from aroflo_sandbox.generator.vocabulary import PRODUCT_VARIANTS, PRODUCTS
 from aroflo_sandbox.records import StoredRecord
 from aroflo_sandbox.values import D_BLANK, DT_BLANK, fmt_date, fmt_datetime, money4
@@ -187,7 +187,7 @@ def new_inventorylist(b: Builder, t: datetime) -> StoredRecord:
         "taskcost": money4(total),
         "taskusing": "Cost",
         "items": [],
-        "listname": names[n % len(names)] + ("" if n < len(names) else f" {n}"),
+        "listname": nth_name(names, n),
         "quotesell": money4(0),
         "businessunit": org_ref(b.recs["businessunits"][0]),
         "listtype": listtype,

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aroflo_sandbox.generator.builder import Builder
-from aroflo_sandbox.generator.shapes import org_ref, user_ref
+from aroflo_sandbox.generator.shapes import nth_name, org_ref, user_ref
 from aroflo_sandbox.generator.vocabulary import PROJECT_KINDS
 from aroflo_sandbox.records import StoredRecord
 from aroflo_sandbox.values import D_BLANK, fmt_date, to_local
@@ -70,7 +70,7 @@ def new_stage(b: Builder, t: datetime) -> StoredRecord:
         "status": "closed" if project.data["status"] == "closed" else "open",
         "project": {"projectid": project.data["projectid"], "projectname": project.data["projectname"]},
         "stageid": b.long_id(),
-        "stagename": names[n % len(names)] + ("" if n < len(names) else f" {n}"),
+        "stagename": nth_name(names, n),
         "stagetype": {"stagetypeid": "", "stagetype": ""},
         "substatus": {"substatusid": "", "substatus": ""},
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from aroflo_sandbox.generator.builder import Builder
-from aroflo_sandbox.generator.shapes import abn, address_object, org_ref
+from aroflo_sandbox.generator.shapes import abn, address_object, nth_name, org_ref
 from aroflo_sandbox.records import StoredRecord
 from aroflo_sandbox.values import fmt_date, to_local
 
@@ -86,7 +86,7 @@ def new_userposition(b: Builder, t: datetime) -> StoredRecord:
     bu = b.recs["businessunits"][0]
     return StoredRecord(
         {
-            "Position": names[n % len(names)] + ("" if n < len(names) else f" {n}"),
+            "Position": nth_name(names, n),
             "listorder": str(n),
             "org": org_ref(bu),
             "archive": "false",
@@ -189,7 +189,7 @@ def new_tasktype(b: Builder, t: datetime) -> StoredRecord:
             "description": "",
             "tasktypeid": b.long_id(),
             "archived": "true" if n == 14 else "false",
-            "tasktype": names[n % len(names)] + ("" if n < len(names) else f" {n}"),
+            "tasktype": nth_name(names, n),
         },
         {},
         t,
@@ -225,7 +225,7 @@ def new_substatus(b: Builder, t: datetime) -> StoredRecord:
             "org": org_ref(b.recs["businessunits"][0]),
             "backgroundcolour": b.rng.choice(("#333333", "#D9534F", "#5BC0DE", "#F0AD4E")),
             "archived": "true" if n == 17 else "false",
-            "substatus": names[n % len(names)] + ("" if n < len(names) else f" ({kind})"),
+            "substatus": nth_name(names, n, f"({kind})"),
         },
         {},
         t,
@@ -246,7 +246,7 @@ def new_trackingcentre(b: Builder, t: datetime) -> StoredRecord:
         "HVAC",
     )
     n = len(b.recs["trackingcentres"])
-    name = names[n % len(names)] + ("" if n < len(names) else f" {n}")
+    name = nth_name(names, n)
     bu = b.recs["businessunits"][n % len(b.recs["businessunits"])]
     lab = name in ("Labour", "Plumbing", "Electrical", "HVAC")
     return StoredRecord(
@@ -323,7 +323,7 @@ def new_inventorycategory(b: Builder, t: datetime) -> StoredRecord:
             "userstockalertlevel": "0",
             "quoteusing": "Cost",
             "chstockalertlevel": "0",
-            "categoryname": names[n % len(names)] + ("" if n < len(names) else f" {n}"),
+            "categoryname": nth_name(names, n),
         },
         {},
         t,
@@ -351,7 +351,7 @@ def new_customholder(b: Builder, t: datetime) -> StoredRecord:
         {
             "customholderid": b.short_id(),
             "archived": "true" if n == 11 else "false",
-            "customholdername": names[n % len(names)] + ("" if n < len(names) else f" {n}"),
+            "customholdername": nth_name(names, n),
         },
         {},
         t,
@@ -383,7 +383,7 @@ def new_assetcategory(b: Builder, t: datetime) -> StoredRecord:
             "listorder": str(n),
             "parentcategory": parent,
             "categoryid": b.short_id(),
-            "categoryname": names[n % len(names)] + ("" if n < len(names) else f" {n}"),
+            "categoryname": nth_name(names, n),
         },
         {},
         t,

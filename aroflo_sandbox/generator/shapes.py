@@ -85,6 +85,12 @@ BLANK_TASK_SUMMARY = {
 }
 
 
+def nth_name(names: tuple[str, ...], n: int, suffix: str = "") -> str:
+    """The n-th of a list of names, the list again past its end, told apart by `suffix` (default: n):
+    `nth_name(("Labour", "Travel"), 1)` -> "Travel", `nth_name(("Labour", "Travel"), 3)` -> "Travel 3"."""
+    return names[n % len(names)] + ("" if n < len(names) else f" {suffix or n}")
+
+
 def abn(rng: random.Random) -> str:
     return f"{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
 
