@@ -128,9 +128,9 @@ def read(
     return run_connector(args)
 
 
-def sync(sandbox: Sandbox, folder: Path, state: list[dict[str, Any]] | None = None) -> Run:
+def sync(sandbox: Sandbox, folder: Path, state: list[dict[str, Any]] | None = None, **config: Any) -> Run:
     """A sync of every stream, the INCREMENTAL ones incrementally from `state`, the rest in full."""
-    return read(sandbox, folder, sorted(BY_STREAM), state, incremental=frozenset(INCREMENTAL))
+    return read(sandbox, folder, sorted(BY_STREAM), state, incremental=frozenset(INCREMENTAL), **config)
 
 
 def latest_states(*runs: Run) -> list[dict[str, Any]]:

@@ -355,3 +355,38 @@ def test_daily_call_reserve_stops_before_the_reserve_is_touched(tmp_path):
         # Never below the reserve, though two workers run at once; and the stop is prompt: at most the
         # other worker's call under way is counted as spent without having been (concurrency 2).
         assert 40 <= control.stats()["daily_remaining"] <= 41
+
+
+def test_a_state_saved_by_version_0_1_0_carries_on_without_a_gap(small_sandbox: Sandbox, small, tmp_path):
+    """0.1.0 saved only the change position, five minutes short of the sync's start: 0.2.0 reads on."""
+    small.post("limits", FAST)
+    streams = ["tasks", "timesheets", "clients", "business_units"]
+    incremental = frozenset(streams)
+    first = read(small_sandbox, tmp_path / "first", streams, incremental=incremental)
+    assert first.returncode == 0 and first.errors == [], first.errors
+    tables: dict[str, dict[tuple, dict]] = {}
+    apply(tables, first)
+    old_states = []
+    for state in latest_states(first):
+        position = datetime.strptime(
+            state["stream"]["stream_state"]["_ab_cdc_updated_at"], "%Y-%m-%dT%H:%M:%SZ"
+        )
+        old = {"_ab_cdc_updated_at": (position - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        old_states.append({**state, "stream": {**state["stream"], "stream_state": old}})
+    for zone in ("tasks", "timesheets", "clients"):
+        for record_id in ids(small, zone, 3, skip=2):
+            mutate(small, "update", zone, record_id)
+    mutate(small, "create", "tasks")
+    mutate(small, "delete", "timesheets", ids(small, "timesheets", 1)[0])
+    second = read(small_sandbox, tmp_path / "second", streams, old_states, incremental=incremental)
+    assert second.returncode == 0 and second.errors == [], second.errors
+    apply(tables, second)
+    for stream in streams:
+        zone = BY_STREAM[stream].param
+        assert_same_records(stream, tables[stream], keyed(stream, small.synced_truth(zone)))
+    # The states are 0.2.0's again: change zones proved covered by the log, the reference zone re-read once.
+    upgraded = {
+        s["stream"]["stream_descriptor"]["name"]: s["stream"]["stream_state"] for s in latest_states(second)
+    }
+    assert all(upgraded[zone].get("coverage") == "covered" for zone in ("tasks", "timesheets", "clients"))
+    assert {"read_at", "ids", "records"} <= set(upgraded["business_units"])
