@@ -32,10 +32,6 @@ from aroflo_sandbox.zones import ZONES
 CONNECTOR = str(Path(sys.executable).with_name("source-aroflo"))
 STREAMS = sorted(zone.stream for zone in ZONES.values())
 BY_STREAM = {zone.stream: zone for zone in ZONES.values()}
-# The streams a sync reads incrementally: the zones the LastUpdate log tracks, the log itself, stock levels.
-INCREMENTAL = sorted(
-    {z.stream for z in ZONES.values() if z.lastupdate_name} | {"last_update", "inventory_stock_levels"}
-)
 MANIFEST = yaml.safe_load((Path(__file__).parent.parent / "source_aroflo" / "manifest.yaml").read_text())
 # Each stream's JSON schema as the connector declares it: shared definitions (`$ref`) resolved, as the CDK
 # resolves them when it loads the manifest.
@@ -129,8 +125,8 @@ def read(
 
 
 def sync(sandbox: Sandbox, folder: Path, state: list[dict[str, Any]] | None = None, **config: Any) -> Run:
-    """A sync of every stream, the INCREMENTAL ones incrementally from `state`, the rest in full."""
-    return read(sandbox, folder, sorted(BY_STREAM), state, incremental=frozenset(INCREMENTAL), **config)
+    """A scheduled sync of every stream, incrementally (Append + Deduped) from `state`, as discover offers."""
+    return read(sandbox, folder, sorted(BY_STREAM), state, incremental=frozenset(BY_STREAM), **config)
 
 
 def latest_states(*runs: Run) -> list[dict[str, Any]]:

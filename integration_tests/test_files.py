@@ -23,6 +23,7 @@ from aroflo_sandbox import files
 from aroflo_sandbox.harness import CONNECTOR, Run, SandboxClient, catalog, keyed, read, write_json
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
+from benchmarks.readers import LAUNCHER
 from integration_tests.conftest import assert_same_records
 
 STREAM = "documents_and_photos"
@@ -202,15 +203,16 @@ WITH_CDK_UPLOADER = (
 
 
 def measured(command: list[str], folder: Path) -> tuple[Run, int]:
-    """The run and the peak resident memory (bytes) of the connector's own process."""
-    out, err = folder / "stdout", folder / "stderr"
+    """The run and the peak resident memory (bytes) of the connector's own process. It is forked from the
+    benchmark's small launcher, not from pytest: a child's `ru_maxrss` starts at its parent's RSS, which for
+    pytest late in a suite is hundreds of MB and would hide the difference measured here."""
+    out, err, usage = folder / "stdout", folder / "stderr", folder / "usage"
     started = time.monotonic()
     with out.open("w") as stdout, err.open("w") as stderr:
-        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env={**os.environ})
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-    run = Run.parse(process.returncode, out.read_text(), err.read_text(), time.monotonic() - started)
-    return run, usage.ru_maxrss * 1024  # Linux reports kilobytes
+        launched = [sys.executable, "-I", "-S", "-c", LAUNCHER, str(usage), *command]
+        returncode = subprocess.run(launched, stdout=stdout, stderr=stderr, env={**os.environ}).returncode
+    run = Run.parse(returncode, out.read_text(), err.read_text(), time.monotonic() - started)
+    return run, int(usage.read_text().split()[2]) * 1024  # Linux reports kilobytes
 
 
 def read_measured(sandbox: Sandbox, folder: Path, with_files: bool, program: list[str]) -> tuple[Run, int]:

@@ -25,13 +25,13 @@ from aroflo_sandbox.harness import (
     latest_states,
     read,
     record_key,
+    sync,
 )
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.zones import ZONES
 from integration_tests.conftest import assert_same_records
 
 FAST = {"per_second": 1000, "per_minute": 100_000}  # these tests are not about the short rate limits
-ALL = frozenset(STREAMS)
 # The zones AroFlo's documentation shows or names in LastUpdate.
 PARAMETERS = [s["$parameters"] for s in MANIFEST["streams"]]
 # Zones with neither a change log nor an update field: re-read once a day.
@@ -52,11 +52,6 @@ DOCUMENTED_IN_LASTUPDATE = {
     "tasklabours",
     "taskexpenses",
 }
-
-
-def sync(sandbox: Sandbox, folder: Path, state: list[dict[str, Any]] | None = None, **config: Any) -> Run:
-    """Every stream, incrementally (Append + Deduped), as a scheduled Airbyte sync runs them."""
-    return read(sandbox, folder, STREAMS, state, incremental=ALL, **config)
 
 
 def apply(tables: dict[str, dict[tuple, dict]], run: Run) -> None:
