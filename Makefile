@@ -9,7 +9,7 @@ RUN := $(VENV)/bin
 DEMO_VENV := .venv-demo
 
 # The default test selection: everything but the long sandbox scenarios (`make test-all` runs those too).
-PYTEST := $(RUN)/pytest -q -m "not slow"
+PYTEST := $(RUN)/pytest -q -m "not slow" --durations=15
 
 .PHONY: install demo demo-env sandbox test test-all lint lint-check format-check typecheck unit integration \
 	docker-check bench profile clean
