@@ -294,3 +294,52 @@ def test_the_schema_normalization_applies_the_schema_the_cdk_passes(caplog):
         "last_update: AroFlo sent the field zoneid, which the connector's schema does not declare; "
         "it is passed on unchanged (untyped)."
     ]  # once per field per sync, however many records carry it
+
+
+def test_a_stream_builds_its_converter_once_per_schema(monkeypatch):
+    import source_aroflo.components.normalize as module
+
+    built: list[object] = []
+    build = module.object_converter
+
+    def counted(schema, *args, **kwargs):
+        built.append(schema)
+        return build(schema, *args, **kwargs)
+
+    monkeypatch.setattr(module, "object_converter", counted)
+    normalization = AroFloTypes(config={}, parameters={"name": "timesheets"})
+    schema = {"properties": {"hours": NUMBER}}
+    records = [{"hours": "7.5000"}, {"hours": "8"}, {"hours": " "}]
+    for record in records:
+        normalization.transform(record, schema)
+    assert records == [{"hours": 7.5}, {"hours": 8}, {"hours": None}]
+    assert built == [schema]
+    other = {"properties": {"hours": STRING}}  # another schema object: built for it, not reused
+    record = {"hours": 7.5}
+    normalization.transform(record, other)
+    assert record == {"hours": "7.5"} and built == [schema, other]
+
+
+def test_an_unreadable_item_leaves_its_array_as_sent_with_its_objects_typed():
+    """An array is one field: one unreadable item keeps the whole array as sent (its objects, typed in
+    place before the item was reached, stay typed), as a scalar field keeps its value."""
+    schema = {
+        "properties": {
+            "lines": {
+                "type": ["null", "array"],
+                "items": {"type": ["null", "object", "number"], "properties": {"qty": NUMBER}},
+            }
+        }
+    }
+    record = {"lines": [{"qty": "2.0000"}, "lots", {"qty": "3"}]}
+    normalize_object(record, schema)
+    assert record == {"lines": [{"qty": 2}, "lots", {"qty": "3"}]}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0, "0"), (7, "7"), (2.5, "2.5"), (True, "true"), (None, None), ([], []), ({}, {}), ([" "], [" "])],
+)
+def test_values_that_are_not_text_in_a_text_field(value, expected):
+    """Not the fast path for strings: numbers and booleans become their text, containers and null stay."""
+    assert normalize(value, STRING) == expected
