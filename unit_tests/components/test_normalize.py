@@ -343,3 +343,12 @@ def test_an_unreadable_item_leaves_its_array_as_sent_with_its_objects_typed():
 def test_values_that_are_not_text_in_a_text_field(value, expected):
     """Not the fast path for strings: numbers and booleans become their text, containers and null stay."""
     assert normalize(value, STRING) == expected
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [("0999/01/02 03:04:05", "999-01-02T03:04:05"), ("1000/01/02 03:04:05", "1000-01-02T03:04:05")],
+)
+def test_date_times_before_the_year_1000_are_written_as_they_always_were(sent, expected):
+    """strftime's `%Y` (what the connector wrote first) does not pad a year before 1000; isoformat would."""
+    assert normalize(sent, LOCAL) == expected
