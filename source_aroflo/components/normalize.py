@@ -146,6 +146,13 @@ def converter(
 
     converter({"type": ["null", "number"]})("296.7600") -> 296.76
     """
+    return _readers(schema, name, path, undeclared)[0]
+
+
+def _readers(
+    schema: Mapping[str, Any], name: str, path: str, undeclared: Undeclared
+) -> tuple[Convert, Convert | None]:
+    """The converter of any value, and the one of a string alone (None for text: its strings stay as sent)."""
     types = _types(schema) - {"null"}
     read_object = object_converter(schema, f"{path}{name}.", undeclared) if "object" in types else None
     read_item = converter(schema.get("items", {}), name, path, undeclared) if "array" in types else None
@@ -163,13 +170,17 @@ def converter(
             return value
         return read_scalar(value)
 
-    return convert
+    return convert, None if _is_text(schema, types) else read_scalar
+
+
+def _is_text(schema: Mapping[str, Any], types: set[str]) -> bool:
+    return types == {"string"} and schema.get("format") not in ("date", "date-time")
 
 
 def _scalar_converter(schema: Mapping[str, Any], types: set[str], name: str) -> Convert:
     """How a scalar (not None, not a container) of the declared type is read."""
     declared_format = schema.get("format")
-    if types == {"string"} and declared_format not in ("date", "date-time"):
+    if _is_text(schema, types):
         zero_means_none = name in ZERO_MEANS_NONE
 
         def text(value: Any) -> Any:
@@ -220,16 +231,21 @@ def object_converter(
     {"hours": 7.5}
     """
     properties: Mapping[str, Any] = schema.get("properties", {})
-    fields = {key: converter(field_schema, key, path, undeclared) for key, field_schema in properties.items()}
+    fields = {key: _readers(field_schema, key, path, undeclared) for key, field_schema in properties.items()}
     stamps_expiry = "url_expires_at" in properties
 
     def convert(record: MutableMapping[str, Any]) -> None:
         for key, value in list(record.items()):
-            read = fields.get(key)
-            if read is None:
+            readers = fields.get(key)
+            if readers is None:
                 if undeclared is not None:
                     undeclared(f"{path}{key}")  # a field AroFlo added later: passed on as sent
                 continue
+            read, read_string = readers
+            if type(value) is str:
+                if read_string is None:
+                    continue  # text: most of a record, as sent
+                read = read_string
             try:
                 record[key] = read(value)
             except Unreadable:
