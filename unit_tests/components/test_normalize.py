@@ -352,3 +352,24 @@ def test_values_that_are_not_text_in_a_text_field(value, expected):
 def test_date_times_before_the_year_1000_are_written_as_they_always_were(sent, expected):
     """strftime's `%Y` (what the connector wrote first) does not pad a year before 1000; isoformat would."""
     assert normalize(sent, LOCAL) == expected
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ("2020/02/29 23:59:59", "2020-02-29T23:59:59"),
+        ("2018/06-21 10:59:01", "2018-06-21T10:59:01"),  # mixed separators, as the general pattern allows
+        ("2020-01-01T10:00:00", "2020-01-01T10:00:00"),
+        ("2021/02/29 10:00:00", Unreadable),  # no such day
+        ("2020/01/01 24:00:00", Unreadable),
+        ("2020/01/01 10:00:60", Unreadable),
+        # Arabic-Indic digits: not the fast path (ASCII only), read by the general pattern as before.
+        ("\u0662\u0660\u0661\u0668/\u0661\u0661/\u0661\u0664 10:00:00", "2018-11-14T10:00:00"),
+    ],
+)
+def test_plain_date_times_read_by_the_fast_path_as_by_the_general_one(sent, expected):
+    if expected is Unreadable:
+        with pytest.raises(Unreadable):
+            normalize(sent, LOCAL)
+    else:
+        assert normalize(sent, LOCAL) == expected
