@@ -4,12 +4,14 @@ from source_aroflo.components.auth import AroFloHmacAuthenticator
 from source_aroflo.components.backoff import AroFloRateLimitBackoff
 from source_aroflo.components.change_position import StampChangePosition
 from source_aroflo.components.config import StripWhitespace
+from source_aroflo.components.errors import AroFloErrorHandler
 from source_aroflo.components.extractors import ZoneRecordExtractor
 from source_aroflo.components.joins import DropUnrequestedJoins
 from source_aroflo.components.normalize import AroFloTypes
 from source_aroflo.components.paginators import AroFloPaginator
 
 __all__ = [
+    "AroFloErrorHandler",
     "AroFloHmacAuthenticator",
     "AroFloPaginator",
     "AroFloRateLimitBackoff",

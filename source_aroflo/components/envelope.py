@@ -55,10 +55,7 @@ class Envelope:
             return cls("", "")
         cached = getattr(response, "_aroflo_envelope", None)
         if cached is None:
-            try:
-                cached = cls.of(response.json())
-            except ValueError:
-                cached = cls("", "")
+            cached = cls.of(read_body(response))
             response._aroflo_envelope = cached  # type: ignore[attr-defined]
         return cached
 
@@ -91,6 +88,21 @@ class Envelope:
     def page_size(self) -> int | None:
         """`maxpageresults`: the page size AroFlo applied (a number in some answers, a string in others)."""
         return _as_int(self.zone_response.get("maxpageresults"))
+
+
+def read_body(response: requests.Response) -> Any:
+    """The response's JSON body, decoded once per response and cached on it (a 500-record page is the bulk of
+    a read's CPU if every reader decodes it again); None if it is not JSON."""
+    try:
+        return response._aroflo_body  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    response._aroflo_body = body  # type: ignore[attr-defined]
+    return body
 
 
 def _as_int(value: Any) -> int | None:

@@ -24,10 +24,10 @@ from typing import Any, get_type_hints
 
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
-    DeclarativeStream as DeclarativeStreamModel,
+    CustomErrorHandler as CustomErrorHandlerModel,
 )
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
-    DefaultErrorHandler as DefaultErrorHandlerModel,
+    DeclarativeStream as DeclarativeStreamModel,
 )
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     FileUploader as FileUploaderModel,
@@ -181,7 +181,7 @@ class AroFloComponentFactory(ModelToComponentFactory):
         return super().create_custom_component(model, config, **kwargs)
 
     def _uses_split_request_window_action(self, error_handler: Any) -> bool:
-        if isinstance(error_handler, DefaultErrorHandlerModel) and (error_handler.parameters or {}).get(
+        if isinstance(error_handler, CustomErrorHandlerModel) and (error_handler.parameters or {}).get(
             PAGINATOR_SPLITS
         ):
             return True

@@ -294,3 +294,82 @@ def test_the_schema_normalization_applies_the_schema_the_cdk_passes(caplog):
         "last_update: AroFlo sent the field zoneid, which the connector's schema does not declare; "
         "it is passed on unchanged (untyped)."
     ]  # once per field per sync, however many records carry it
+
+
+def test_a_stream_builds_its_converter_once_per_schema(monkeypatch):
+    import source_aroflo.components.normalize as module
+
+    built: list[object] = []
+    build = module.object_converter
+
+    def counted(schema, *args, **kwargs):
+        built.append(schema)
+        return build(schema, *args, **kwargs)
+
+    monkeypatch.setattr(module, "object_converter", counted)
+    normalization = AroFloTypes(config={}, parameters={"name": "timesheets"})
+    schema = {"properties": {"hours": NUMBER}}
+    records = [{"hours": "7.5000"}, {"hours": "8"}, {"hours": " "}]
+    for record in records:
+        normalization.transform(record, schema)
+    assert records == [{"hours": 7.5}, {"hours": 8}, {"hours": None}]
+    assert built == [schema]
+    other = {"properties": {"hours": STRING}}  # another schema object: built for it, not reused
+    record = {"hours": 7.5}
+    normalization.transform(record, other)
+    assert record == {"hours": "7.5"} and built == [schema, other]
+
+
+def test_an_unreadable_item_leaves_its_array_as_sent_with_its_objects_typed():
+    """An array is one field: one unreadable item keeps the whole array as sent (its objects, typed in
+    place before the item was reached, stay typed), as a scalar field keeps its value."""
+    schema = {
+        "properties": {
+            "lines": {
+                "type": ["null", "array"],
+                "items": {"type": ["null", "object", "number"], "properties": {"qty": NUMBER}},
+            }
+        }
+    }
+    record = {"lines": [{"qty": "2.0000"}, "lots", {"qty": "3"}]}
+    normalize_object(record, schema)
+    assert record == {"lines": [{"qty": 2}, "lots", {"qty": "3"}]}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0, "0"), (7, "7"), (2.5, "2.5"), (True, "true"), (None, None), ([], []), ({}, {}), ([" "], [" "])],
+)
+def test_values_that_are_not_text_in_a_text_field(value, expected):
+    """Not the fast path for strings: numbers and booleans become their text, containers and null stay."""
+    assert normalize(value, STRING) == expected
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [("0999/01/02 03:04:05", "999-01-02T03:04:05"), ("1000/01/02 03:04:05", "1000-01-02T03:04:05")],
+)
+def test_date_times_before_the_year_1000_are_written_as_they_always_were(sent, expected):
+    """strftime's `%Y` (what the connector wrote first) does not pad a year before 1000; isoformat would."""
+    assert normalize(sent, LOCAL) == expected
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ("2020/02/29 23:59:59", "2020-02-29T23:59:59"),
+        ("2018/06-21 10:59:01", "2018-06-21T10:59:01"),  # mixed separators, as the general pattern allows
+        ("2020-01-01T10:00:00", "2020-01-01T10:00:00"),
+        ("2021/02/29 10:00:00", Unreadable),  # no such day
+        ("2020/01/01 24:00:00", Unreadable),
+        ("2020/01/01 10:00:60", Unreadable),
+        # Arabic-Indic digits: not the fast path (ASCII only), read by the general pattern as before.
+        ("\u0662\u0660\u0661\u0668/\u0661\u0661/\u0661\u0664 10:00:00", "2018-11-14T10:00:00"),
+    ],
+)
+def test_plain_date_times_read_by_the_fast_path_as_by_the_general_one(sent, expected):
+    if expected is Unreadable:
+        with pytest.raises(Unreadable):
+            normalize(sent, LOCAL)
+    else:
+        assert normalize(sent, LOCAL) == expected
