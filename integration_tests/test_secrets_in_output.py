@@ -61,6 +61,7 @@ def test_spec_check_discover_and_read_debug_print_no_credential(
     forms = credential_forms(config)
     config_path = write_json(tmp_path / "config.json", config)
     # A read that retries (server errors, dropped connections, 429s) logs the most: each retry is re-signed.
+    small.post("limits", {"per_second": 1000, "per_minute": 100_000})  # not about the short limits
     small.post("faults", {"seed": 1, "server_error": 0.2, "drop": 0.1, "storm_429": 0.1, "storm_length": 1})
     streams = ["business_units", "tasks", "last_update"]
     catalog_path = write_json(tmp_path / "catalog.json", catalog(streams))
