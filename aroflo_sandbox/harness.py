@@ -129,9 +129,9 @@ def sync(sandbox: Sandbox, folder: Path, state: list[dict[str, Any]] | None = No
     return read(sandbox, folder, sorted(BY_STREAM), state, incremental=frozenset(BY_STREAM), **config)
 
 
-def latest_states(*runs: Run) -> list[dict[str, Any]]:
-    """The newest state per stream, as a destination would pass it back."""
-    latest: dict[str, dict[str, Any]] = {}
+def latest_states(*runs: Run, previous: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The newest state per stream, as a destination would pass it back: the runs' own, else `previous`."""
+    latest: dict[str, dict[str, Any]] = {s["stream"]["stream_descriptor"]["name"]: s for s in previous or []}
     for run in runs:
         for state in run.states:
             latest[state["stream"]["stream_descriptor"]["name"]] = state

@@ -114,12 +114,8 @@ class Account:
         run = sync(self.sandbox, self.folder / f"sync{self.syncs}", self.states or None, **config)
         assert run.returncode == 0 and run.errors == [], run.errors
         apply(self.tables, run)
-        self.states = latest_states(*([_as_run(self.states)] if self.states else []), run)
+        self.states = latest_states(run, previous=self.states)
         return run
-
-
-def _as_run(states: list[dict[str, Any]]) -> Run:
-    return Run(0, [{"type": "STATE", "state": s} for s in states], "", "", 0.0)
 
 
 @pytest.fixture(scope="module", params=["all", "documented"])
@@ -300,7 +296,7 @@ def first_sync_over_days(
         control.post("reset_day")
         run = sync(sandbox, folder / f"day{days}", account.states or None, page_size=page_size)
         apply(account.tables, run)
-        account.states = latest_states(*([_as_run(account.states)] if account.states else []), run)
+        account.states = latest_states(run, previous=account.states)
         spent += daily_calls(control.stats())
         if run.returncode == 0:
             return days, spent, account

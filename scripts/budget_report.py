@@ -19,14 +19,9 @@ from typing import Any
 
 from aroflo_sandbox.harness import Run, SandboxClient, latest_states, sync
 from aroflo_sandbox.server import Sandbox
-from aroflo_sandbox.zones import ZONES
+from aroflo_sandbox.zones import ZONES, documented_in_lastupdate
 
 FAST = {"per_second": 1000, "per_minute": 100_000}  # the short limits are not what is measured here
-# The zones AroFlo's documentation shows or names in LastUpdate (docs/aroflo.md#lastupdate).
-DOCUMENTED = [
-    *("tasks", "quotes", "purchaseorders", "taskmaterials", "invoices"),
-    *("clients", "suppliers", "locations", "tasklabours", "taskexpenses"),
-]
 
 
 class Account:
@@ -46,8 +41,7 @@ class Account:
         run = sync(self.sandbox, self.folder / f"sync{self.syncs}", self.states or None, **config)
         if run.returncode != 0 or run.errors:
             raise SystemExit(f"sync {self.syncs} failed: {run.errors or run.stderr[-2000:]}")
-        previous = [Run(0, [{"type": "STATE", "state": s} for s in self.states], "", "", 0.0)]
-        self.states = latest_states(*previous, run)
+        self.states = latest_states(run, previous=self.states)
         return run, self.control.stats()
 
     def update(self, zone: str, count: int, skip: int = 0) -> None:
@@ -75,9 +69,11 @@ def measure(coverage: str, scale: float) -> list[list[str]]:
         rows.append(row("nothing changed (daily reference re-read)", daily_run, daily))
         average = (daily["daily_used"] + 23 * hourly["daily_used"]) / 24
         rows.append(["nothing changed: 24 hourly syncs, average", "", "", f"{average:.1f}", ""])
-        for zone in DOCUMENTED:
-            account.update(zone, 100 // len(DOCUMENTED), skip=5)
-        rows.append(row(f"100 updates in {len(DOCUMENTED)} zones, a second before", *account.sync()))
+        # The zones AroFlo's documentation shows in LastUpdate.
+        documented = sorted(documented_in_lastupdate())
+        for zone in documented:
+            account.update(zone, 100 // len(documented), skip=5)
+        rows.append(row(f"100 updates in {len(documented)} zones, a second before", *account.sync()))
         account.update("timesheets", 1000)
         rows.append(row("1,000 updates in timesheets", *account.sync()))
     return rows
