@@ -6,15 +6,19 @@
 # Only machines that cannot pull it pass another one (scripts/docker_check.py uses a local stand-in).
 ARG BASE_IMAGE=docker.io/airbyte/python-connector-base:4.0.2@sha256:9fdb1888c4264cf6fee473649ecb593f56f58e5d0096a87ee0b231777e2e3e73
 
-# ---- build stage: the pinned requirements (from uv.lock, with hashes) and the connector's wheel --------
+# ---- build stage: the pinned requirements (from uv.lock, with hashes) and the connector's wheels -------
 FROM ${BASE_IMAGE} AS builder
 WORKDIR /build
 ENV UV_NATIVE_TLS=1 UV_PYTHON_DOWNLOADS=never UV_NO_CACHE=1
 RUN pip install --no-cache-dir --disable-pip-version-check uv==0.9.30
 COPY pyproject.toml uv.lock README.md ./
 COPY source_aroflo ./source_aroflo
-RUN uv export --frozen --no-dev --no-emit-project --format requirements-txt --output-file requirements.txt \
-    && uv build --wheel --out-dir dist
+# The AroFlo client code the source shares with destination-aroflo (its own distribution in the workspace).
+COPY aroflo-client ./aroflo-client
+RUN uv export --frozen --no-dev --package source-aroflo --no-emit-workspace --format requirements-txt \
+        --output-file requirements.txt \
+    && uv build --wheel --out-dir dist --package aroflo-client \
+    && uv build --wheel --out-dir dist --package source-aroflo
 
 # ---- final stage: the base image plus the installed packages; no uv, no build backend, no sources or tests
 FROM ${BASE_IMAGE}

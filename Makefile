@@ -18,8 +18,8 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock aroflo-client/pyproject.toml destination-aroflo/pyproject.toml
+	$(UV) sync --frozen --all-packages --compile-bytecode --python $(PYTHON)
 	touch $@
 
 install: $(VENV)/.synced
@@ -64,7 +64,7 @@ format-check: install
 	$(RUN)/ruff format --check .
 
 typecheck: install
-	$(RUN)/mypy source_aroflo aroflo_sandbox
+	$(RUN)/mypy source_aroflo aroflo_sandbox aroflo-client/aroflo_client
 
 unit: install
 	$(PYTEST) unit_tests

@@ -13,9 +13,10 @@ import re
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
+from aroflo_client.signing import authorization_value, encode_component
+
 from aroflo_sandbox.harness import SandboxClient, catalog, run_connector, write_json
 from aroflo_sandbox.server import Sandbox
-from source_aroflo.components.auth import authorization_value, encode_component
 
 CREDENTIALS = ("u_encoded", "p_encoded", "org_encoded", "secret_key")
 SIGNATURE = re.compile(r"[0-9a-fA-F]{128}")  # an HMAC-SHA512 in hex

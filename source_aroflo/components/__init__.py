@@ -1,10 +1,15 @@
-"""The Python components the manifest cannot express, one concern per module (docs/architecture.md)."""
+"""The Python components the manifest cannot express, one concern per module (docs/architecture.md).
+
+The error handler and backoff are AroFlo's, shared with destination-aroflo (aroflo_client); the manifest names
+them here with the source's own components.
+"""
+
+from aroflo_client.backoff import AroFloRateLimitBackoff
+from aroflo_client.errors import AroFloErrorHandler
 
 from source_aroflo.components.auth import AroFloHmacAuthenticator
-from source_aroflo.components.backoff import AroFloRateLimitBackoff
 from source_aroflo.components.change_position import StampChangePosition
 from source_aroflo.components.config import StripWhitespace
-from source_aroflo.components.errors import AroFloErrorHandler
 from source_aroflo.components.extractors import ZoneRecordExtractor
 from source_aroflo.components.joins import DropUnrequestedJoins
 from source_aroflo.components.normalize import AroFloTypes

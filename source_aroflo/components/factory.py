@@ -6,7 +6,9 @@
 * Components that declare a `sync` field get their stream's `ZoneSync`, and those that declare a `budget`
   field the account's `DailyBudget`, the way the CDK itself hands an `api_budget` to the components that ask
   for one: collaborators are passed in, none is found in a global.
-* Every requester gets the config's timeout (the manifest's timeouts are numbers, not templates).
+* Every requester gets the config's timeout (the manifest's timeouts are numbers, not templates), and all of
+  them share one API budget holding AroFlo's call rate; both are AroFlo's, defined once for the source and the
+  destination (aroflo_client/limits.py).
 * The AroFlo paginator asks for narrower windows itself (`RequestWindowSplitRequiredException`), so the
   requester's error handler is marked as using that action and the CDK does not warn that nothing will.
 * A stream's `file_uploader` becomes a `files.StreamingFileUploader` (the CDK's holds every file in memory),
@@ -38,8 +40,9 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
 from airbyte_cdk.sources.types import Config
+from aroflo_client import limits
+from aroflo_client.budget import DailyBudget
 
-from source_aroflo.components.budget import DailyBudget
 from source_aroflo.components.changes import ChangeLog
 from source_aroflo.components.files import FreshLink, StreamingFileUploader
 from source_aroflo.components.joins import chosen_joins
@@ -48,8 +51,6 @@ from source_aroflo.components.sync import SyncSettings, ZoneSync
 
 SYNC_MARKER = "aroflo_sync"
 FILES_MARKER = "aroflo_files"
-DEFAULT_TIMEOUT = 120.0
-CONNECT_TIMEOUT = 30.0
 PAGINATOR_SPLITS = "windows_split_by_paginator"
 
 
@@ -64,6 +65,7 @@ class AroFloComponentFactory(ModelToComponentFactory):
         assert isinstance(factory, AroFloComponentFactory)
         factory._init_mappings()  # the constructor table holds bound methods: rebind them to the overrides
         factory._budget = DailyBudget(reserve=int(config.get("daily_call_reserve") or 0))
+        factory._api_budget = limits.api_budget()  # what the manifest's `api_budget` would build
         factory._building = None
         return factory
 
@@ -134,9 +136,7 @@ class AroFloComponentFactory(ModelToComponentFactory):
     ) -> Any:
         """AroFlo ends a query after 60 s, so an answer that has not started by the configured timeout (120 s
         by default) never will: the request is retried like a dropped connection, re-signed."""
-        timeout = float(config.get("request_timeout_seconds") or DEFAULT_TIMEOUT)
-        model.connect_timeout_in_seconds = min(timeout, CONNECT_TIMEOUT)
-        model.read_timeout_in_seconds = timeout
+        model.connect_timeout_in_seconds, model.read_timeout_in_seconds = limits.timeouts(config)
         return super().create_http_requester(model, config, *args, **kwargs)
 
     # ---- files, streamed, and only when the catalog asks for them ------------------------------------------

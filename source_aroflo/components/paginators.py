@@ -13,6 +13,8 @@ rules:
 * **A default filter applied** to a read that has no WHERE: an error, since the read would miss records. Every
   page of a full read is reported to the cursor before the next is asked for, so it is checkpointed.
 
+The paging arithmetic is AroFlo's, shared with the destination (aroflo_client/paging.py).
+
 >>> Ask(page=3, page_size=500, where=["w"]).smaller()
 Ask(page=5, page_size=250, where=['w'])
 """
@@ -35,45 +37,13 @@ from airbyte_cdk.sources.streams.http.request_window_split_exception import (
 )
 from airbyte_cdk.sources.types import Config, Record, StreamSlice
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from aroflo_client.envelope import Envelope
+from aroflo_client.paging import MIN_PAGE_SIZE, Ask
+from aroflo_client.status import Meaning
 
-from source_aroflo.components.envelope import INVALID_WHERE, TOO_LARGE, TOO_SLOW, Envelope
 from source_aroflo.components.sync import ZoneSync
 
 LOGGER = logging.getLogger("airbyte")
-MIN_PAGE_SIZE = 10
-
-
-@dataclass(frozen=True)
-class Ask:
-    """One request's paging: which page, how big, and (for zone reads) its WHERE clauses."""
-
-    page: int
-    page_size: int
-    where: list[str] | None = None
-
-    @classmethod
-    def first(cls, stream_slice: Mapping[str, Any] | None, default_page_size: int) -> Ask:
-        stream_slice = stream_slice or {}
-        return cls(
-            page=int(stream_slice.get("page") or 1),
-            page_size=int(stream_slice.get("page_size") or default_page_size),
-            where=list(stream_slice["where"]) if "where" in stream_slice else None,
-        )
-
-    @classmethod
-    def of(cls, token: Mapping[str, Any]) -> Ask:
-        return cls(int(token["page"]), int(token["page_size"]), token.get("where"))
-
-    def token(self) -> dict[str, Any]:
-        token: dict[str, Any] = {"page": self.page, "page_size": self.page_size}
-        if self.where is not None:
-            token["where"] = self.where
-        return token
-
-    def smaller(self) -> Ask:
-        """The same first record, half as many a page."""
-        size = max(MIN_PAGE_SIZE, self.page_size // 2)
-        return replace(self, page=(self.page - 1) * self.page_size // size + 1, page_size=size)
 
 
 @dataclass
@@ -111,9 +81,9 @@ class AroFloPaginator(PaginationStrategy):
             else Ask.first(stream_slice, int(self.page_size))
         )
         answer = Envelope.read(response)
-        if answer.status in (TOO_LARGE, TOO_SLOW):
+        if answer.meaning in (Meaning.TOO_LARGE, Meaning.TOO_SLOW):
             return self._ask_for_less(ask, answer, stream_slice).token()
-        if answer.status == INVALID_WHERE:
+        if answer.meaning is Meaning.INVALID_WHERE:
             return self._without_optional_where(ask, stream_slice).token()
         if answer.default_filter_applied and not ask.where:
             raise AirbyteTracedException(
@@ -127,13 +97,10 @@ class AroFloPaginator(PaginationStrategy):
         if self.sync is not None and stream_slice is not None:
             self.sync.page_read(stream_slice, ask.page, ask.page_size, last_record)
         rows = answer.rows if answer.rows is not None else last_page_size
-        applied = min(ask.page_size, answer.page_size or ask.page_size)
-        if rows == 0 or rows < applied:
-            return None
-        return replace(ask, page=ask.page + 1).token()
+        return None if ask.is_last(rows, answer.page_size) else ask.next().token()
 
     def _ask_for_less(self, ask: Ask, answer: Envelope, stream_slice: StreamSlice | None) -> Ask:
-        what = "too large (status 8)" if answer.status == TOO_LARGE else "too slow (status 888888)"
+        what = f"{answer.meaning.value} (status {answer.status})"
         if ask.page_size > MIN_PAGE_SIZE:
             less = ask.smaller()
             LOGGER.info(

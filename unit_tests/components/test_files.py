@@ -12,7 +12,6 @@ import pytest
 import requests
 import yaml
 from airbyte_cdk.sources.declarative.extractors.dpath_extractor import DpathExtractor
-from airbyte_cdk.sources.streams.call_rate import HttpRequestRegexMatcher
 from airbyte_cdk.sources.types import Record
 from urllib3.exceptions import ProtocolError
 
@@ -183,24 +182,6 @@ def test_discover_marks_only_documents_and_photos_as_file_capable():
     config = {"u_encoded": "u", "p_encoded": "p", "org_encoded": "o", "secret_key": "s"}
     catalog = SourceAroflo(config=config).discover(logging.getLogger("test"), config)
     assert {stream.name for stream in catalog.streams if stream.is_file_based} == {"documents_and_photos"}
-
-
-@pytest.mark.parametrize(
-    "url,api_call",
-    [
-        ("https://api.aroflo.com/?zone=tasks&page=1", True),
-        ("https://proxy.example.com/aroflo/?zone=lastupdate", True),
-        (LINK, False),
-        ("http://127.0.0.1:8765/DocStorage/BGRF-BTUK-original?expires=1&signature=AB", False),
-    ],
-)
-def test_only_api_calls_share_the_rate_window(url: str, api_call: bool):
-    """AroFlo's 3 calls a second and 120 a minute are API calls; a file's download is not one."""
-    [policy] = MANIFEST["api_budget"]["policies"]
-    [matcher] = policy["matchers"]
-    assert matcher["type"] == "HttpRequestRegexMatcher"
-    match = HttpRequestRegexMatcher(url_path_pattern=matcher["url_path_pattern"])
-    assert match(requests.Request("GET", url).prepare()) is api_call
 
 
 def test_the_download_requester_is_not_aroflos_signed_one():

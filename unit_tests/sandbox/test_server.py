@@ -100,10 +100,10 @@ def test_missing_headers(sandbox):
 
 
 def test_stale_timestamp_has_expired(sandbox, monkeypatch):
-    from source_aroflo.components import auth
+    from aroflo_client import signing
 
     old = (datetime.now(UTC) - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    monkeypatch.setattr(auth, "utc_timestamp", lambda: old)
+    monkeypatch.setattr(signing, "utc_timestamp", lambda: old)
     body = get(sandbox, {"zone": "tasks", "where": ALL_TASKS}).json()
     assert body == {"status": "-99999", "statusmessage": "Authentication Failed - Payload has expired"}
 

@@ -1,4 +1,4 @@
-"""AroFlo's response envelope, read in one place (docs/aroflo.md#responses).
+"""AroFlo's response envelope, read in one place (AroFlo's API README, "Responses").
 
 Every answer is HTTP 200 with a JSON body `{"status": "0", "statusmessage": "...", "zoneresponse": {...}}`;
 errors are a non-zero `status` in that body. A page of records sits under the zone's record key, with
@@ -9,8 +9,10 @@ types drift between numbers and strings.
 ...                                                          "maxpageresults": "500", "pagenumber": "1"}})
 >>> page.ok, page.records("tasks"), page.rows, page.page_size
 (True, [{'taskid': 'a'}], 1, 500)
->>> Envelope.of({"status": 9, "statusmessage": "Invalid WHERE Clause"}).status
-'9'
+>>> Envelope.of({"status": 9, "statusmessage": "Invalid WHERE Clause"}).meaning
+<Meaning.INVALID_WHERE: 'invalid where'>
+>>> Envelope.of("<html>Bad gateway</html>").is_envelope
+False
 """
 
 from __future__ import annotations
@@ -21,11 +23,8 @@ from typing import Any
 
 import requests
 
-OK = "0"
-INVALID_WHERE = "9"
-DAILY_LIMIT = "7"
-TOO_LARGE = "8"
-TOO_SLOW = "888888"
+from aroflo_client.status import OK, Meaning, Status, status_of
+
 DEFAULT_FILTER_APPLIED = "default filter applied"
 
 
@@ -34,16 +33,18 @@ class Envelope:
     status: str
     message: str
     zone_response: Mapping[str, Any] = field(default_factory=dict)
+    is_envelope: bool = True  # False: the body was not a JSON object (a proxy's HTML page, nothing at all)
 
     @classmethod
     def of(cls, body: Any) -> Envelope:
         """The envelope of a parsed body; anything that is not an AroFlo envelope reads as status ""."""
         if not isinstance(body, Mapping):
-            return cls("", "")
+            return cls("", "", is_envelope=False)
         zone_response = body.get("zoneresponse")
+        status = body.get("status")
         return cls(
             # AroFlo's Quotes examples carry no status at all (a trimmed sample): their records are data.
-            str(body.get("status", OK)).strip(),
+            str(OK if status is None else status).strip(),
             str(body.get("statusmessage") or "").strip(),
             zone_response if isinstance(zone_response, Mapping) else {},
         )
@@ -52,7 +53,7 @@ class Envelope:
     def read(cls, response: requests.Response | None) -> Envelope:
         """The envelope of an HTTP response (cached on it: the extractor, paginator and budget all ask)."""
         if response is None:
-            return cls("", "")
+            return cls("", "", is_envelope=False)
         cached = getattr(response, "_aroflo_envelope", None)
         if cached is None:
             cached = cls.of(read_body(response))
@@ -62,6 +63,15 @@ class Envelope:
     @property
     def ok(self) -> bool:
         return self.status == OK
+
+    @property
+    def reaction(self) -> Status:
+        """This status's row of AroFlo's status table (aroflo_client/status.py)."""
+        return status_of(self.status, self.message)
+
+    @property
+    def meaning(self) -> Meaning:
+        return self.reaction.meaning
 
     @property
     def default_filter_applied(self) -> bool:
@@ -88,6 +98,12 @@ class Envelope:
     def page_size(self) -> int | None:
         """`maxpageresults`: the page size AroFlo applied (a number in some answers, a string in others)."""
         return _as_int(self.zone_response.get("maxpageresults"))
+
+    @property
+    def post_results(self) -> Mapping[str, Any]:
+        """A write's `zoneresponse.postresults` (inserts, updates, errors, counts); else empty."""
+        results = self.zone_response.get("postresults")
+        return results if self.ok and isinstance(results, Mapping) else {}
 
 
 def read_body(response: requests.Response) -> Any:

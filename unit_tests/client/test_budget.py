@@ -5,8 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
-
-from source_aroflo.components.budget import BudgetExhausted, DailyBudget, call_kind, next_reset, reset_text
+from aroflo_client.budget import BudgetExhausted, DailyBudget, call_kind, next_reset, reset_text
 
 
 def _request(zone="tasks") -> requests.PreparedRequest:
@@ -114,12 +113,14 @@ def test_a_retry_replaces_its_failed_attempt():
     guard.observe(_response({"status": "0"}, remaining="42"))
     request = _request()
     guard.before_send(request)  # no response: the connection dropped
-    guard.before_send(request)  # the retry, 42 -> 41
-    guard.before_send(_request())  # 41 -> 40
+    guard.before_send(request)  # the retry, 42 -> 41 (counted twice, it would be 40 now)
+    guard.before_send(_request())  # 41 -> 40: allowed, so the retry was counted once
+    with pytest.raises(BudgetExhausted):
+        guard.before_send(_request())  # 40 -> 39 would touch the reserve
 
 
 def test_a_new_aroflo_day_raises_the_count_again(monkeypatch):
-    from source_aroflo.components import budget
+    from aroflo_client import budget
 
     days = iter([datetime(2026, 1, 15, 12, 59, tzinfo=UTC), datetime(2026, 1, 15, 13, 1, tzinfo=UTC)])
 

@@ -29,7 +29,8 @@ import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_aroflo.components.envelope import DAILY_LIMIT, Envelope
+from aroflo_client.envelope import Envelope
+from aroflo_client.status import Meaning
 
 MELBOURNE = ZoneInfo("Australia/Melbourne")
 DAILY_REMAINING = "X-RateLimit-Daily-Remaining"
@@ -132,7 +133,7 @@ class DailyBudget:
         with self._lock:
             self._daily.under_way.discard(request)
             self._secondary.under_way.discard(request)
-        if Envelope.read(response).status == DAILY_LIMIT:
+        if Envelope.read(response).meaning is Meaning.DAILY_LIMIT:
             with self._lock:
                 self._daily.remaining, self._daily.reset = 0, next_reset(now)
             raise BudgetExhausted(f"AroFlo's daily API limit is used up (status 7). {reset_text(now)}")

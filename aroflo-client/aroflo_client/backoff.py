@@ -1,4 +1,4 @@
-"""How long to wait after AroFlo says "too many requests" (docs/aroflo.md#rate-limiting).
+"""How long to wait after AroFlo says "too many requests" (AroFlo's API README, "Limits").
 
 AroFlo has two short windows: 3 calls a second and 120 a minute. A per-second rejection (HTTP 429 or
 body status 429) frees itself within a second; a per-minute one (body status 6) frees when the minute
@@ -18,16 +18,11 @@ import requests
 from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy
 from airbyte_cdk.sources.types import Config
 
+from aroflo_client.envelope import Envelope
+from aroflo_client.status import Meaning
+
 PER_SECOND_WAIT = 1.0
 MINUTE = 60.0
-
-
-def body_status(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    return str(body.get("status", "")).strip() if isinstance(body, Mapping) else ""
 
 
 def seconds_to_next_minute(now: float) -> float:
@@ -50,10 +45,10 @@ class AroFloRateLimitBackoff(BackoffStrategy):
     ) -> float | None:
         if not isinstance(response_or_exception, requests.Response):
             return None
-        status = body_status(response_or_exception)
-        if status == "6":
+        answer = Envelope.read(response_or_exception)
+        if answer.meaning is Meaning.PER_MINUTE_LIMIT:
             # The CDK adds one second to every custom backoff, which doubles as the safety margin.
             return seconds_to_next_minute(self.clock())
-        if response_or_exception.status_code == 429 or status == "429":
+        if response_or_exception.status_code == 429 or answer.meaning is Meaning.PER_SECOND_LIMIT:
             return PER_SECOND_WAIT
         return None

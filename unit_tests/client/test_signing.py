@@ -10,16 +10,19 @@ from unittest import mock
 
 import pytest
 import requests
-
-from source_aroflo.components import auth
-from source_aroflo.components.auth import (
-    AroFloHmacAuthenticator,
+from aroflo_client import signing
+from aroflo_client.budget import DailyBudget
+from aroflo_client.signing import (
+    Credentials,
+    Signer,
     authorization_value,
     canonical_payload,
+    encode_component,
     sign,
     utc_timestamp,
 )
-from source_aroflo.components.budget import DailyBudget
+
+from source_aroflo.components.auth import AroFloHmacAuthenticator
 
 MCP_AUTHORIZATION = "uencoded=test-user&pencoded=test-pass&orgEncoded=test-org"
 MCP_TIMESTAMP = "2024-05-13T23:14:15.000Z"
@@ -157,7 +160,7 @@ def test_signs_the_exact_query_sent_and_reproduces_the_computed_vector():
     """The computed vector without HostIP end to end: the authenticator's output equals its signature."""
     signer = AroFloHmacAuthenticator(config=_config(), parameters={})
     request = _prepared(COMPUTED_VECTOR_PARAMS)
-    with mock.patch.object(auth, "utc_timestamp", return_value="2024-01-02T03:04:05.678Z"):
+    with mock.patch.object(signing, "utc_timestamp", return_value="2024-01-02T03:04:05.678Z"):
         signed = signer(request)
     assert signed.url == (
         "https://api.aroflo.com/?zone=tasks&where=and%7Clastupdateddatetimeutc%7C%3E%7C2024-01-01%2000%3A00%3A00"
@@ -176,7 +179,7 @@ def test_signs_the_exact_query_sent_and_reproduces_the_computed_vector():
 def test_host_ip_goes_into_header_and_signature():
     signer = AroFloHmacAuthenticator(config=_config(host_ip=" 203.0.113.7 "), parameters={})
     request = _prepared(COMPUTED_VECTOR_PARAMS)
-    with mock.patch.object(auth, "utc_timestamp", return_value="2024-01-02T03:04:05.678Z"):
+    with mock.patch.object(signing, "utc_timestamp", return_value="2024-01-02T03:04:05.678Z"):
         signed = signer(request)
     assert signed.headers["HostIP"] == "203.0.113.7"
     assert signed.headers["Authentication"] == "HMAC " + VECTORS[5][-1]
@@ -192,7 +195,7 @@ def test_every_attempt_gets_a_fresh_timestamp_and_signature():
     signer = AroFloHmacAuthenticator(config=_config(), parameters={})
     stamps = iter(["2024-01-02T03:04:05.678Z", "2024-01-02T03:04:07.001Z"])
     request = _prepared([("zone", "tasks")])
-    with mock.patch.object(auth, "utc_timestamp", side_effect=lambda: next(stamps)):
+    with mock.patch.object(signing, "utc_timestamp", side_effect=lambda: next(stamps)):
         first = dict(signer(request).headers)
         second = dict(signer(request).headers)  # the CDK re-runs session.auth before each retry
     assert first["afdatetimeutc"] != second["afdatetimeutc"]
@@ -210,3 +213,33 @@ def test_every_request_is_checked_and_watched_by_the_daily_budget_it_was_given()
     signer = AroFloHmacAuthenticator(config=_config(), parameters={}, budget=budget)
     request = signer(requests.Request("GET", "https://api.aroflo.com/?zone=tasks&page=1").prepare())
     assert budget.observe in request.hooks["response"]
+
+
+def test_a_write_signs_its_form_body_and_sends_it_unchanged():
+    """POST: the form body `zone=...&postxml=...` is the signed var string (AroFlo's POST examples); the
+    vendor's MCP vector above reproduces the payload form."""
+    body = "zone=clients&postxml=" + encode_component(
+        "<clients><client><clientname>A B</clientname></client></clients>"
+    )
+    request = requests.Request(
+        "POST",
+        "https://api.aroflo.com/",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    ).prepare()
+    with mock.patch.object(signing, "utc_timestamp", return_value="2024-01-02T03:04:05.678Z"):
+        signed = Signer(Credentials.from_config(_config()))(request)
+    payload = canonical_payload(
+        "POST", "text/json", signed.headers["Authorization"], "2024-01-02T03:04:05.678Z", body, None
+    )
+    assert signed.body == body
+    assert signed.headers["Authentication"] == "HMAC " + sign("example-secret-key", payload)
+
+
+def test_the_source_authenticator_is_the_shared_signer():
+    authenticator = AroFloHmacAuthenticator(config=_config(), parameters={})
+    request = _prepared(COMPUTED_VECTOR_PARAMS)
+    with mock.patch.object(signing, "utc_timestamp", return_value="2024-01-02T03:04:05.678Z"):
+        ours = authenticator(_prepared(COMPUTED_VECTOR_PARAMS)).headers["Authentication"]
+        shared = Signer.from_config(_config())(request).headers["Authentication"]
+    assert ours == shared

@@ -4,8 +4,7 @@ import json
 
 import pytest
 import requests
-
-from source_aroflo.components.backoff import AroFloRateLimitBackoff
+from aroflo_client.backoff import AroFloRateLimitBackoff
 
 
 def _response(code: int, body) -> requests.Response:

@@ -1,0 +1,3 @@
+from destination_aroflo.destination import DestinationAroflo
+
+__all__ = ["DestinationAroflo"]
