@@ -10,6 +10,8 @@ DEMO_VENV := .venv-demo
 
 # The default test selection: everything but the long sandbox scenarios (`make test-all` runs those too).
 PYTEST := $(RUN)/pytest -q -m "not slow" --durations=15
+# destination-aroflo's tests run from its own folder, as Airbyte runs a connector's (its pyproject.toml).
+DESTINATION := destination-aroflo
 
 .PHONY: install demo demo-env sandbox test test-all lint lint-check format-check typecheck unit integration \
 	docker-check bench profile clean
@@ -64,23 +66,27 @@ format-check: install
 	$(RUN)/ruff format --check .
 
 typecheck: install
-	$(RUN)/mypy source_aroflo aroflo_sandbox aroflo-client/aroflo_client
+	$(RUN)/mypy source_aroflo aroflo_sandbox aroflo-client/aroflo_client $(DESTINATION)/destination_aroflo
 
 unit: install
 	$(PYTEST) unit_tests
+	cd $(DESTINATION) && ../$(PYTEST) unit_tests
 
 integration: install demo-env
 	$(PYTEST) integration_tests
+	cd $(DESTINATION) && ../$(PYTEST) integration_tests
 
-## test: lint, types and the whole default test suite (what CI runs): unit and integration tests, the CDK
-## standard tests, the Docker image built and run (skipped, saying so, on a machine without Docker or
-## podman), the PyAirbyte demo
+## test: lint, types and the whole default test suite of both connectors (what CI runs): unit and
+## integration tests, the CDK standard tests, the Docker images built and run (skipped, saying so, on a
+## machine without Docker or podman), the PyAirbyte demo
 test: lint typecheck demo-env
 	$(PYTEST)
+	cd $(DESTINATION) && ../$(PYTEST)
 
 ## test-all: also the long sandbox scenarios
 test-all: lint typecheck demo-env
 	$(RUN)/pytest -q
+	cd $(DESTINATION) && ../$(RUN)/pytest -q
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .demo

@@ -9,7 +9,7 @@ Every scenario's `base_url` is pointed at one local AroFlo sandbox started for t
 the default data: the same 42 zones and record shapes, 46 calls for a full read instead of 133), so
 the suite needs no AroFlo account and no network. The connector is constructed as `airbyte-cdk
 connector test` constructs it (`SourceAroflo()`, the config given to check/discover/read); that command
-runs the same scenarios against a sandbox at the configured address (see the root conftest.py).
+runs the same scenarios against a sandbox at the configured address (conftest.py, aroflo_testing).
 
 The CDK's Docker-based tests (`image_tests`) are replaced here by `integration_tests/test_docker_image.py`,
 which builds this repository's Dockerfile with Docker or podman and runs spec, check, discover and a
