@@ -79,7 +79,7 @@ def sandbox_at_scenario_address(
 
 
 def _local(item: pytest.Item) -> str:
-    """The `base_url` of the item's standard-test scenario config if it is on this host's loopback, else ''."""
+    """The `base_url` of the item's standard-test scenario config if on this host's loopback, else ''."""
     callspec = getattr(item, "callspec", None)
     scenario = callspec.params.get("scenario") if callspec else None
     if not isinstance(scenario, ConnectorTestScenario):

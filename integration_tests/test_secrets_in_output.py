@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 from aroflo_client.signing import authorization_value, encode_component
-
 from aroflo_sandbox.harness import SandboxClient, catalog, run_connector, write_json
 from aroflo_sandbox.server import Sandbox
 

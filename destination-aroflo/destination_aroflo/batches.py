@@ -35,8 +35,8 @@ from typing import Any, Protocol
 
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from aroflo_client.client import WriteAnswer
 
+from aroflo_client.client import WriteAnswer
 from destination_aroflo.outcomes import Incoming
 
 LOGGER = logging.getLogger("airbyte")

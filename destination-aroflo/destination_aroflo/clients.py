@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from airbyte_cdk.models import DestinationSyncMode
-from aroflo_client.client import AroFloClient, WriteAnswer
 
+from aroflo_client.client import AroFloClient, WriteAnswer
 from destination_aroflo.batches import Write
 from destination_aroflo.client_fields import ClientFields, Invalid
 from destination_aroflo.client_index import ClientIndex, Match, describe, email_key, mobile_key, name_key

@@ -20,10 +20,10 @@ from airbyte_cdk.models import (
     Status,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from aroflo_client.client import AroFloClient
-from aroflo_client.paging import Ask
 from requests import RequestException
 
+from aroflo_client.client import AroFloClient
+from aroflo_client.paging import Ask
 from destination_aroflo.batches import Writes
 from destination_aroflo.clients import ClientWrites
 from destination_aroflo.notes import NoteWrites

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aroflo_client.client import AroFloClient, WriteAnswer
-
 from destination_aroflo.batches import Write
 from destination_aroflo.client_fields import Invalid
 from destination_aroflo.outcomes import Incoming, Outcome, Tally

@@ -1,4 +1,4 @@
-"""Airbyte's standard connector tests for a destination (airbyte-cdk 7.39 `DestinationTestSuiteBase`), offline.
+"""Airbyte's standard tests for a destination (airbyte-cdk 7.39 `DestinationTestSuiteBase`), offline.
 
 The scenarios come from `acceptance-test-config.yml`: spec (and its secret lint), config matches spec, check
 succeeds with the sandbox credentials and fails with the invalid ones. Every scenario's `base_url` is pointed

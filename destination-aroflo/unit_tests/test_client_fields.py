@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from destination_aroflo.client_fields import ADDRESS_PARTS, SCALARS, ClientFields, Invalid
 
 # AroFlo's "POST Create Client" example client (clients documentation), as a record.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from destination_aroflo.client_fields import ClientFields
 from destination_aroflo.client_index import ClientIndex, mobile_key
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from airbyte_cdk.models import DestinationSyncMode
+
 from aroflo_client.client import WriteAnswer
 from destination_aroflo.batches import write_all
 from destination_aroflo.clients import ClientWrites
 from destination_aroflo.outcomes import Incoming, Outcome, Tally
-
 from unit_tests.fakes import QUIET, FakeAroFlo, inserted, posted, updated
 
 ACME = {

@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+
 from destination_aroflo import DestinationAroflo
 
 FOLDER = Path(__file__).resolve().parents[1]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+
 from aroflo_client.client import WriteAnswer
 from destination_aroflo.batches import write_all
 from destination_aroflo.client_fields import Invalid
 from destination_aroflo.notes import Note, NoteWrites, normalized
 from destination_aroflo.outcomes import Incoming, Outcome, Tally
-
 from unit_tests.fakes import QUIET, FakeAroFlo
 
 TASK = {

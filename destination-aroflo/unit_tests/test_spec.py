@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import yaml
+
 from destination_aroflo import DestinationAroflo
 
 SOURCE_MANIFEST = Path(__file__).parents[2] / "source_aroflo" / "manifest.yaml"

@@ -16,11 +16,11 @@ from airbyte_cdk.models import (
     Type,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
 from destination_aroflo.batches import Write
 from destination_aroflo.objects import targets
 from destination_aroflo.outcomes import Outcome, Tally
 from destination_aroflo.writer import FLUSH_AT, Writer
-
 from unit_tests.fakes import QUIET
 
 

@@ -6,7 +6,6 @@ them here with the source's own components.
 
 from aroflo_client.backoff import AroFloRateLimitBackoff
 from aroflo_client.errors import AroFloErrorHandler
-
 from source_aroflo.components.auth import AroFloHmacAuthenticator
 from source_aroflo.components.change_position import StampChangePosition
 from source_aroflo.components.config import StripWhitespace

@@ -9,6 +9,7 @@ from typing import Any
 import requests
 from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
 from airbyte_cdk.sources.types import Config
+
 from aroflo_client.budget import DailyBudget
 from aroflo_client.signing import Signer
 

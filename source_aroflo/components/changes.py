@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airbyte_cdk.sources.declarative.requesters.requester import Requester
+
 from aroflo_client.envelope import Envelope
 
 LOGGER = logging.getLogger("airbyte")

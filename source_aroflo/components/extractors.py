@@ -9,6 +9,7 @@ from typing import Any
 import requests
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.types import Config
+
 from aroflo_client.envelope import Envelope
 
 

@@ -40,9 +40,9 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
 from airbyte_cdk.sources.types import Config
+
 from aroflo_client import limits
 from aroflo_client.budget import DailyBudget
-
 from source_aroflo.components.changes import ChangeLog
 from source_aroflo.components.files import FreshLink, StreamingFileUploader
 from source_aroflo.components.joins import chosen_joins

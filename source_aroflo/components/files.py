@@ -43,8 +43,8 @@ from airbyte_cdk.sources.declarative.retrievers.file_uploader import FileUploade
 from airbyte_cdk.sources.types import Config, Record, StreamSlice
 from airbyte_cdk.sources.utils.files_directory import get_files_directory
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from aroflo_client.envelope import Envelope
 
+from aroflo_client.envelope import Envelope
 from source_aroflo.components.plan import ZonePlan
 
 LOGGER = logging.getLogger("airbyte")

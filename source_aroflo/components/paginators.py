@@ -37,10 +37,10 @@ from airbyte_cdk.sources.streams.http.request_window_split_exception import (
 )
 from airbyte_cdk.sources.types import Config, Record, StreamSlice
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
 from aroflo_client.envelope import Envelope
 from aroflo_client.paging import MIN_PAGE_SIZE, Ask
 from aroflo_client.status import Meaning
-
 from source_aroflo.components.sync import ZoneSync
 
 LOGGER = logging.getLogger("airbyte")

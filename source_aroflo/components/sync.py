@@ -42,8 +42,8 @@ from airbyte_cdk.sources.streams.concurrent.cursor import Cursor, CursorField
 from airbyte_cdk.sources.streams.concurrent.partitions.partition import Partition
 from airbyte_cdk.sources.types import Record, StreamSlice
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from aroflo_client.budget import DailyBudget
 
+from aroflo_client.budget import DailyBudget
 from source_aroflo.components.changes import ChangeLog, Entry
 from source_aroflo.components.plan import DATE, ZonePlan
 from source_aroflo.components.sync_state import (

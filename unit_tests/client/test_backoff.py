@@ -4,6 +4,7 @@ import json
 
 import pytest
 import requests
+
 from aroflo_client.backoff import AroFloRateLimitBackoff
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
+
 from aroflo_client.budget import BudgetExhausted, DailyBudget, call_kind, next_reset, reset_text
 
 

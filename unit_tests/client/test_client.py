@@ -9,7 +9,6 @@ import time
 
 import pytest
 import requests
-import requests_mock as rm
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from urllib3.exceptions import MaxRetryError, NewConnectionError

@@ -6,8 +6,9 @@ import doctest
 import importlib
 import pkgutil
 
-import aroflo_client
 import pytest
+
+import aroflo_client
 
 MODULES = sorted(name for _, name, _ in pkgutil.iter_modules(aroflo_client.__path__, prefix="aroflo_client."))
 

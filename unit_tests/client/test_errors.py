@@ -20,6 +20,7 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ResponseAction
+
 from aroflo_client.envelope import Envelope
 from aroflo_client.errors import AroFloErrorHandler
 from aroflo_client.status import STATUSES, Meaning, status_of

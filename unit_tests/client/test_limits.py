@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import requests
-from aroflo_client import limits
 
+from aroflo_client import limits
 from source_aroflo import SourceAroflo
 
 CONFIG = {"u_encoded": "u", "p_encoded": "p", "org_encoded": "o", "secret_key": "s"}

@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 import requests
+
 from aroflo_client import signing
 from aroflo_client.budget import DailyBudget
 from aroflo_client.signing import (
@@ -21,7 +22,6 @@ from aroflo_client.signing import (
     sign,
     utc_timestamp,
 )
-
 from source_aroflo.components.auth import AroFloHmacAuthenticator
 
 MCP_AUTHORIZATION = "uencoded=test-user&pencoded=test-pass&orgEncoded=test-org"

@@ -4,8 +4,8 @@ import json
 
 import pytest
 import requests
-from aroflo_client.envelope import Envelope
 
+from aroflo_client.envelope import Envelope
 from source_aroflo.components.extractors import ZoneRecordExtractor
 
 

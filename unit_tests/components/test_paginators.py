@@ -13,8 +13,8 @@ from airbyte_cdk.sources.streams.http.request_window_split_exception import (
 )
 from airbyte_cdk.sources.types import StreamSlice
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from aroflo_client.paging import Ask
 
+from aroflo_client.paging import Ask
 from source_aroflo.components.paginators import AroFloPaginator
 
 

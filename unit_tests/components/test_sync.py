@@ -13,8 +13,8 @@ from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.message import InMemoryMessageRepository
 from airbyte_cdk.sources.types import Record, StreamSlice
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from aroflo_client.budget import DailyBudget
 
+from aroflo_client.budget import DailyBudget
 from source_aroflo.components.changes import Entry
 from source_aroflo.components.plan import ZonePlan
 from source_aroflo.components.sync import SyncSettings, ZoneSync
