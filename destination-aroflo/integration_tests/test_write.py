@@ -74,7 +74,7 @@ def first_write_messages(account: dict[str, Any]) -> list[dict[str, Any]]:
                     "addressline1": "1 Quay St",
                     "suburb": "Geelong",
                     "state": "VIC",
-                    "country": "AU",
+                    "country": "Australia",
                 },
             },
         ),
