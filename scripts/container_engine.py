@@ -44,9 +44,17 @@ class Engine:
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     build_flags: tuple[str, ...] = ()
 
-    def __call__(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self, *args: str, timeout: float = 600, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [self.name, *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+            [self.name, *args],
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
 
     def has_image(self, image: str) -> bool:

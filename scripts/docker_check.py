@@ -1,17 +1,20 @@
-"""Build the connector image and prove it works: spec, check, discover and a full read of every stream run
-*inside the container* against the local AroFlo sandbox.
+"""Build both connectors' images and prove they work, *inside the container*, against the local AroFlo
+sandbox: the source's spec, check, discover and a full read of every stream; the destination's spec, check
+and a write of clients and task notes.
 
-    make docker-check          # or: PYTHONPATH=. .venv/bin/python scripts/docker_check.py
+    make docker-check          # or: PYTHONPATH=. .venv/bin/python scripts/docker_check.py [source|destination]
 
-The image is built from the repository's own `Dockerfile`, the one users build, with Docker if its daemon
+Each image is built from its own Dockerfile, the one users build (`Dockerfile`,
+`destination-aroflo/Dockerfile`, both with the repository root as context), with Docker if its daemon
 answers, else with podman (scripts/container_engine.py). It is built on the pinned base image (metadata.yaml,
 the Dockerfile's default BASE_IMAGE) when that can be pulled; only when the registry cannot be reached is
 it built on a local stand-in, made by scripts/local_base_image.sh (Debian bookworm, Python 3.11 with pip,
 user `airbyte`, /airbyte/integration_code). The output says which base was used, and why.
 `integration_tests/test_docker_image.py` runs the same checks under pytest.
 
-Environment: AROFLO_IMAGE (default airbyte/source-aroflo:dev), AROFLO_IMAGE_SCALE (sandbox data scale,
-default 0.1), AROFLO_REQUIRE_IMAGE_TESTS=1 (install podman when there is no engine, as `.ci/run` does).
+Environment: AROFLO_IMAGE / AROFLO_DESTINATION_IMAGE (defaults airbyte/source-aroflo:dev,
+airbyte/destination-aroflo:dev), AROFLO_IMAGE_SCALE (sandbox data scale, default 0.1),
+AROFLO_REQUIRE_IMAGE_TESTS=1 (install podman when there is no engine, as `.ci/run` does).
 """
 
 from __future__ import annotations
@@ -38,7 +41,6 @@ from scripts.container_engine import Engine, NoEngine, last_line
 
 REPO = Path(__file__).resolve().parents[1]
 STAND_IN_SCRIPT = REPO / "scripts" / "local_base_image.sh"
-IMAGE = os.environ.get("AROFLO_IMAGE", "airbyte/source-aroflo:dev")
 SCALE = float(os.environ.get("AROFLO_IMAGE_SCALE", "0.1"))
 REQUIRED = os.environ.get("AROFLO_REQUIRE_IMAGE_TESTS") == "1"
 HOW_TO_RUN = (
@@ -55,11 +57,42 @@ FORBIDDEN_MODULES = (
     "ruff",
     "mypy",
     "aroflo_sandbox",
+    "aroflo_testing",
     "unit_tests",
     "integration_tests",
 )
 # The connector's own layers (everything above the base image); a regression guard, not a target.
 MAX_ADDED_MB = 400
+
+
+@dataclass(frozen=True)
+class Connector:
+    """One of the repository's connectors, as its image is built: its folder (metadata.yaml), its Dockerfile
+    (the repository root is the build context), its command and the image tag it is built as."""
+
+    name: str
+    folder: Path
+    image: str
+    other: str  # the other connector's package: never in this image
+
+    @property
+    def dockerfile(self) -> Path:
+        return self.folder / "Dockerfile"
+
+    def metadata(self) -> dict[str, Any]:
+        return yaml.safe_load((self.folder / "metadata.yaml").read_text())["data"]
+
+
+SOURCE = Connector(
+    "source-aroflo", REPO, os.environ.get("AROFLO_IMAGE", "airbyte/source-aroflo:dev"), "destination_aroflo"
+)
+DESTINATION = Connector(
+    "destination-aroflo",
+    REPO / "destination-aroflo",
+    os.environ.get("AROFLO_DESTINATION_IMAGE", "airbyte/destination-aroflo:dev"),
+    "source_aroflo",
+)
+CONNECTORS = {"source": SOURCE, "destination": DESTINATION}
 
 
 @dataclass
@@ -103,6 +136,7 @@ class Image:
     """The built image (by id: another build may move its tag meanwhile) and the engine that runs it."""
 
     id: str
+    connector: Connector
     engine: Engine
     base: Base
     inspect: dict[str, Any]
@@ -114,25 +148,28 @@ class Image:
         built = f"built with {self.engine.name} in {self.build_seconds:.0f} s"
         return f"{built} on {self.base.image}: {self.base.why}"
 
-    def run(self, *args: str, mounts: dict[str, str] | None = None, entrypoint: str | None = None) -> Run:
-        """`run` the image on the host network (the sandbox listens on the host's loopback)."""
-        command = ["run", "--rm", "--network=host"]
+    def run(
+        self,
+        *args: str,
+        mounts: dict[str, str] | None = None,
+        entrypoint: str | None = None,
+        stdin: str | None = None,
+    ) -> Run:
+        """`run` the image on the host network (the sandbox listens on the host's loopback); `stdin` is piped
+        in (a destination's records)."""
+        command = ["run", "--rm", "--network=host", *(["-i"] if stdin is not None else [])]
         for host, container in (mounts or {}).items():
             command += ["-v", f"{host}:{container}:ro"]
         if entrypoint:
             command += ["--entrypoint", entrypoint]
         started = time.monotonic()
-        process = self.engine(*command, self.id, *args)
+        process = self.engine(*command, self.id, *args, stdin=stdin)
         run = Run(process.returncode, process.stdout, process.stderr, time.monotonic() - started)
         for line in process.stdout.splitlines():
             if line.startswith("{"):
                 with contextlib.suppress(ValueError):
                     run.messages.append(json.loads(line))
         return run
-
-
-def metadata() -> dict[str, Any]:
-    return yaml.safe_load((REPO / "metadata.yaml").read_text())["data"]
 
 
 def engine() -> Engine:
@@ -148,7 +185,7 @@ def stand_in_tag() -> str:
 
 def base_image(engine: Engine) -> Base:
     """The pinned base image if it is here or can be pulled; else the local stand-in (built if missing)."""
-    pinned = metadata()["connectorBuildOptions"]["baseImage"]
+    pinned = SOURCE.metadata()["connectorBuildOptions"]["baseImage"]  # both connectors' (their tests check)
     if engine.has_image(pinned):
         return Base(pinned, "the pinned base image")
     pulled = engine("pull", pinned, timeout=900)
@@ -172,18 +209,18 @@ def base_image(engine: Engine) -> Base:
     return Base(tag, why)
 
 
-def build(engine: Engine) -> Image:
+def build(engine: Engine, connector: Connector = SOURCE) -> Image:
     base = base_image(engine)
     engine = engine.able_to_run(base.image)
     # Only a stand-in is passed as BASE_IMAGE: the pinned base is the Dockerfile's own default.
     base_arg = ["--build-arg", f"BASE_IMAGE={base.image}"] if base.is_stand_in else []
-    replaced = engine("image", "inspect", "--format", "{{.Id}}", IMAGE, timeout=60).stdout.strip()
+    replaced = engine("image", "inspect", "--format", "{{.Id}}", connector.image, timeout=60).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
         id_file = Path(tmp) / "id"
         started = time.monotonic()
         process = engine(
-            "build", *engine.build_flags, *base_arg, "--iidfile", str(id_file), "-t", IMAGE, str(REPO),
-            timeout=1800,
+            "build", *engine.build_flags, *base_arg, "--iidfile", str(id_file), "-t", connector.image,
+            "-f", str(connector.dockerfile), str(REPO), timeout=1800,
         )  # fmt: skip
         seconds = time.monotonic() - started
         if process.returncode:
@@ -202,6 +239,7 @@ def build(engine: Engine) -> Image:
     data = inspect(image_id)
     return Image(
         id=image_id,
+        connector=connector,
         engine=engine,
         base=base,
         inspect=data,
@@ -226,16 +264,17 @@ def sandbox_files(folder: Path, config: dict[str, Any], catalog: dict[str, Any] 
 # ---- the checks: each raises AssertionError with the evidence, or returns what it verified ------------
 def check_image_config(image: Image) -> str:
     config = image.inspect["Config"]
-    data = metadata()
+    command = image.connector.name
+    data = image.connector.metadata()
     assert config.get("User") == "airbyte", f"image user is {config.get('User')!r}, not airbyte"
-    assert config.get("Entrypoint") == ["source-aroflo"], config.get("Entrypoint")
+    assert config.get("Entrypoint") == [command], config.get("Entrypoint")
     env = dict(item.split("=", 1) for item in config.get("Env") or [])
-    assert env.get("AIRBYTE_ENTRYPOINT") == "source-aroflo", env
+    assert env.get("AIRBYTE_ENTRYPOINT") == command, env
     labels = config.get("Labels") or {}
     assert labels.get("io.airbyte.name") == data["dockerRepository"], labels
     assert labels.get("io.airbyte.version") == data["dockerImageTag"], labels
     return (
-        f"user airbyte, ENTRYPOINT [source-aroflo], AIRBYTE_ENTRYPOINT, labels "
+        f"user airbyte, ENTRYPOINT [{command}], AIRBYTE_ENTRYPOINT, labels "
         f"{labels['io.airbyte.name']}:{labels['io.airbyte.version']} = metadata.yaml"
     )
 
@@ -244,7 +283,7 @@ def check_image_contents(image: Image) -> str:
     probe = (
         "import importlib.util, json, os, shutil, sys\n"
         f"commands = {FORBIDDEN_COMMANDS!r}\n"
-        f"modules = {FORBIDDEN_MODULES!r}\n"
+        f"modules = {(*FORBIDDEN_MODULES, image.connector.other)!r}\n"
         "print(json.dumps({'uid': os.getuid(),"
         " 'commands': [c for c in commands if shutil.which(c)],"
         " 'modules': [m for m in modules if importlib.util.find_spec(m)],"
@@ -345,6 +384,68 @@ def check_read(image: Image, sandbox_url: str, folder: Path, truth: dict[str, in
     return f"{total} records = the sandbox's, all {len(truth)} streams COMPLETE, {run.seconds:.0f} s"
 
 
+def check_write(image: Image, sandbox_url: str, folder: Path) -> str:
+    """destination-aroflo's `write`: a new client, a refused one and a task note, twice; the second time
+    nothing new appears in the sandbox."""
+    tasks = requests.get(sandbox_url + "_sandbox/truth", params={"zone": "tasks"}, timeout=60).json()[
+        "records"
+    ]
+    streams = [("clients", "append_dedup"), ("task_notes", "append")]
+    catalog = {
+        "streams": [
+            {
+                "stream": {"name": name, "json_schema": {}, "supported_sync_modes": ["full_refresh"]},
+                "sync_mode": "full_refresh",
+                "destination_sync_mode": mode,
+            }
+            for name, mode in streams
+        ]
+    }
+    client = {
+        "clientname": "Image Check Pty Ltd",
+        "firstname": "Ima",
+        "surname": "Ge",
+        "email": "image@check.example",
+    }
+    messages = [
+        {"type": "RECORD", "record": {"stream": "clients", "data": client, "emitted_at": 0}},
+        {
+            "type": "RECORD",
+            "record": {"stream": "clients", "data": {"clientname": "No Surname"}, "emitted_at": 0},
+        },
+        {
+            "type": "RECORD",
+            "record": {
+                "stream": "task_notes",
+                "data": {"jobnumber": tasks[0]["jobnumber"], "content": "Checked from the image"},
+                "emitted_at": 0,
+            },
+        },
+        {"type": "STATE", "state": {"type": "LEGACY", "data": {"at": 1}}},
+    ]
+    stdin = "".join(json.dumps(m) + "\n" for m in messages)
+    config = _sandbox_config(sandbox_url)
+    files = sandbox_files(folder / "write", config, catalog)
+    args = ("write", "--config", "/secrets/config.json", "--catalog", "/secrets/catalog.json")
+    first = image.run(*args, mounts={str(files): "/secrets"}, stdin=stdin)
+    assert first.returncode == 0 and not first.errors, first.describe()
+    states = first.of_type("STATE")
+    assert [s["state"].get("destinationStats", {}).get("recordCount") for s in states] == [3.0], (
+        first.describe()
+    )
+    again = image.run(*args, mounts={str(files): "/secrets"}, stdin=stdin)
+    assert again.returncode == 0 and not again.errors, again.describe()
+    clients = requests.get(sandbox_url + "_sandbox/truth", params={"zone": "clients"}, timeout=60).json()[
+        "records"
+    ]
+    assert [c["clientname"] for c in clients].count(client["clientname"]) == 1, "the client is not there once"
+    summaries = [m["log"]["message"] for m in again.of_type("LOG") if "write summary" in m["log"]["message"]]
+    assert summaries and "1 rejected" in summaries[-1] and "inserted" not in summaries[-1], summaries
+    for run in (first, again):
+        _assert_no_secrets(run, config)
+    return f"1 client inserted, 1 rejected, 1 note written, the state passed on; the same again wrote nothing"
+
+
 def _sandbox_config(sandbox_url: str) -> dict[str, Any]:
     config = json.loads((REPO / "integration_tests" / "sandbox_config.json").read_text())
     return {**config, "base_url": sandbox_url}
@@ -362,7 +463,24 @@ def sandbox_truth(sandbox_url: str) -> dict[str, int]:
     return {entry["stream"]: entry["count"] for entry in zones.values()}
 
 
-def main() -> int:
+def checks(image: Image, sandbox_url: str, folder: Path, truth: dict[str, int]) -> list[tuple[str, Any]]:
+    """The checks of one connector's image, by name."""
+    common = [
+        ("image config", lambda: check_image_config(image)),
+        ("image contents", lambda: check_image_contents(image)),
+        ("spec", lambda: check_spec(image)),
+        ("check", lambda: check_check(image, sandbox_url, folder)),
+    ]
+    if image.connector is DESTINATION:
+        return [*common, ("write", lambda: check_write(image, sandbox_url, folder))]
+    return [
+        *common,
+        ("discover", lambda: check_discover(image, sandbox_url, folder, list(truth))),
+        ("read", lambda: check_read(image, sandbox_url, folder, truth)),
+    ]
+
+
+def main(names: list[str]) -> int:
     from aroflo_sandbox.server import Sandbox
 
     started = time.monotonic()
@@ -371,33 +489,26 @@ def main() -> int:
     except NoEngine as missing:
         print(f"no container engine here ({missing}).\nTo run the image check: {HOW_TO_RUN}")
         return 1
-    print(f"building {IMAGE} with {found.name} ...", flush=True)
-    image = build(found)
-    print(f"{IMAGE} {image.describe()}", flush=True)
-    with Sandbox(port=0, scale=SCALE) as sandbox, tempfile.TemporaryDirectory() as tmp:
-        truth = sandbox_truth(sandbox.url)
-        folder = Path(tmp)
-        checks: list[tuple[str, Callable[[], str]]] = [
-            ("image config", lambda: check_image_config(image)),
-            ("image contents", lambda: check_image_contents(image)),
-            ("spec", lambda: check_spec(image)),
-            ("check", lambda: check_check(image, sandbox.url, folder)),
-            ("discover", lambda: check_discover(image, sandbox.url, folder, list(truth))),
-            ("read", lambda: check_read(image, sandbox.url, folder, truth)),
-        ]
-        failures = 0
-        for name, check in checks:
-            try:
-                print(f"ok    {name:<15}{check()}", flush=True)
-            except AssertionError as error:
-                failures += 1
-                print(f"FAIL  {name:<15}{error}", flush=True)
-    print(
-        f"\n{IMAGE}: {image.size / 1e6:.0f} MB (base {image.base_size / 1e6:.0f} MB, {image.base.image}); "
-        f"{len(checks) - failures}/{len(checks)} checks passed in {time.monotonic() - started:.0f} s"
-    )
+    failures = total = 0
+    for connector in (CONNECTORS[name] for name in names or list(CONNECTORS)):
+        print(f"building {connector.image} with {found.name} ...", flush=True)
+        image = build(found, connector)
+        print(f"{connector.image} {image.describe()}", flush=True)
+        with Sandbox(port=0, scale=SCALE) as sandbox, tempfile.TemporaryDirectory() as tmp:
+            truth = sandbox_truth(sandbox.url)
+            for name, check in checks(image, sandbox.url, Path(tmp), truth):
+                total += 1
+                try:
+                    print(f"ok    {name:<15}{check()}", flush=True)
+                except AssertionError as error:
+                    failures += 1
+                    print(f"FAIL  {name:<15}{error}", flush=True)
+        print(
+            f"{connector.image}: {image.size / 1e6:.0f} MB (base {image.base_size / 1e6:.0f} MB, {image.base.image})\n"
+        )
+    print(f"{total - failures}/{total} checks passed in {time.monotonic() - started:.0f} s")
     return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
