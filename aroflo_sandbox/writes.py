@@ -539,10 +539,10 @@ def _not_notes(tags: set[str]) -> str | None:
     (None, 'a <task> carrying <status>', 'a <task> without <taskid> (a new task)')
     """
     other = sorted(tags - {"taskid", "notes"})
-    if other:
-        return f"a <task> carrying <{other[0]}>"
     if "taskid" not in tags:
         return "a <task> without <taskid> (a new task)"
+    if other:
+        return f"a <task> carrying <{other[0]}>"
     if "notes" not in tags:
         return "a <task> without <notes>"
     return None
