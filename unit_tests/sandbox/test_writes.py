@@ -21,6 +21,7 @@ from aroflo_sandbox.harness import SandboxClient
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.writes import CLIENT_TEXT, NOTE_FILTERS
+from aroflo_sandbox.zones import ZONES
 from source_aroflo.components.auth import (
     AroFloHmacAuthenticator,
     authorization_value,
@@ -29,6 +30,7 @@ from source_aroflo.components.auth import (
     sign,
     utc_timestamp,
 )
+from unit_tests.sandbox.test_shapes import allowed, shapes
 
 FORM = "application/x-www-form-urlencoded"
 _names = itertools.count(1)
@@ -554,6 +556,30 @@ def test_an_update_of_an_unknown_client_or_nothing_is_refused(sandbox, control):
         results(post(sandbox, "clients", clients_xml({"clientid": clientid, "surname": " "}))), "updates"
     )
     assert text == "surname cannot be set empty"
+
+
+def test_written_records_have_the_shapes_of_aroflos_examples(sandbox, control):
+    """What a write stores is read as AroFlo's example records are (test_shapes.py holds the generated ones to
+    the same rule): no field or kind the examples do not show."""
+    full = new_client(
+        abn="12 345 678 901", website="example.com", gpslat="-37.8", gpslong="145.2",
+        address={"addressline1": "1 Main Rd", "suburb": "Ringwood", "state": "VIC", "country": "Australia"},
+        transactionterms={"transactionterm": control.truth("transactionterms")[0]["transactionterm"]},
+    )  # fmt: skip
+    clientid = results(post(sandbox, "clients", clients_xml(full)))["inserts"]["clients"][0]["clientid"]
+    taskid = control.truth("tasks")[8]["taskid"]
+    results(post(sandbox, "tasks", notes_xml((taskid, [note("<p>shape</p>", "Show Client", "true")]))))
+    for zone, record_id in (("clients", clientid), ("tasks", taskid)):
+        key = ZONES[zone].primary_key[0]
+        records = [r for r in control.truth(zone, ",".join(ZONES[zone].joins)) if r[key] == record_id]
+        assert len(records) == 1
+        invented = {}
+        for path, kinds in shapes(records).items():
+            shown = allowed(zone, path)
+            extra = {k for k in kinds - shown if not (k == "string" and "blank" in shown)}
+            if extra:
+                invented[path] = (sorted(extra), sorted(shown))
+        assert not invented, zone
 
 
 # ---- task notes --------------------------------------------------------------------------------------------
