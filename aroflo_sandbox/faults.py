@@ -67,6 +67,8 @@ class FaultPlan:
     def __post_init__(self) -> None:
         if self.lost_write_mode not in LOST_WRITE_MODES:
             raise ValueError(f"lost_write_mode is one of {LOST_WRITE_MODES}, not {self.lost_write_mode!r}")
+        if not isinstance(self.write_permission, bool):  # a JSON "false" would read as permission
+            raise ValueError(f"write_permission is true or false, not {self.write_permission!r}")
 
     def as_dict(self) -> dict:
         return asdict(self)

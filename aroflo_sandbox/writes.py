@@ -359,22 +359,27 @@ class _Clients:
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         errors: list[dict[str, str]] = []
-        written = 0
         for client in posted:
-            check_client(client)
-            error = None if client.problems else self._commit(client)
-            if client.problems:
-                error = invalid("; ".join(client.problems))
-                client.echo["error"] = error["detail"]
+            error = self._write(client)
             if error is not None:
                 errors.append(error)
-            else:
-                written += 1
             (inserts if client.insert else updates).append(client.echo)
-        return Outcome(postresults("clients", inserts, updates, errors), len(posted), written)
+        return Outcome(
+            postresults("clients", inserts, updates, errors), len(posted), len(posted) - len(errors)
+        )
+
+    def _write(self, client: PostedClient) -> dict[str, str] | None:
+        """Check and write one client: None, or the ``errors`` entry refusing it (its echo says why)."""
+        check_client(client)
+        clash = None if client.problems else self._commit(client)
+        if client.problems:
+            client.echo["error"] = "; ".join(client.problems)
+            return invalid(client.echo["error"])
+        return clash
 
     def _commit(self, client: PostedClient) -> dict[str, str] | None:
-        """Write one checked client; an ``errors`` entry instead when the account refuses it."""
+        """Write one client the definition allows, unless the account refuses it: a problem (an unknown id)
+        or a taken name (AroFlo's clash answer, returned)."""
         record = None if client.insert else self._client(str(client.clientid))
         if record is None and not client.insert:
             client.problems.append(f"no client has the clientid {client.clientid}")
@@ -402,10 +407,10 @@ class _Clients:
         for tag in ADDRESSES:
             parts = client.addresses.get(tag, {})
             whole = {name: "" for name in ADDRESS_TEXT}
-            if "state" not in parts:  # "if the client is in the same state and country as the BU then you
-                whole.update(
-                    state=home.get("state", ""), country=home.get("country", "")
-                )  # can leave them off"
+            if "state" not in parts:
+                # "if the client is in the same state and country as the BU then you can leave off the
+                # state/country tags"
+                whole.update(state=home.get("state", ""), country=home.get("country", ""))
             posted[tag] = {**whole, **parts}
         posted["address"].update({k: v for k, v in client.values.items() if k in ("gpslat", "gpslong")})
         moment = self.at.replace(microsecond=0)

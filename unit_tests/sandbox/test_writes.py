@@ -754,6 +754,8 @@ def test_the_fault_route_refuses_an_unknown_lost_write_mode(sandbox, control):
     response = requests.post(control.url + "faults", json={"lost_write_mode": "explode"}, timeout=5)
     assert response.status_code == 400 and "lost_write_mode" in response.json()["error"]
     assert requests.post(control.url + "faults", json={"no_such_fault": 1}, timeout=5).status_code == 400
+    quoted = requests.post(control.url + "faults", json={"write_permission": "false"}, timeout=5)
+    assert quoted.status_code == 400
 
 
 # ---- limits ------------------------------------------------------------------------------------------------
