@@ -4,7 +4,9 @@
 ``generator/plan.py``) plus the LastUpdate log: one entry per tracked record, its last change. It is
 deterministic: the same arguments give the same records, byte for byte. ``Dataset.create``, ``update``
 and ``delete`` (the sandbox's ``/_sandbox/mutate`` route) change a zone as a user would, and keep the
-parent's joins and totals, the visible last-updated fields and the change log in step::
+parent's joins and totals, the visible last-updated fields and the change log in step; ``insert`` and
+``touch`` do the same for writes through the API (``writes.py``: a client built from a POST, a task whose
+notes a POST added to)::
 
     ds = generate(seed=42, now=datetime(2026, 3, 1, 12))
     ds.update("tasks", task_id, at)   -> the task's status moves on; its log entry moves to `at`
@@ -78,13 +80,22 @@ class Dataset:
             return str(rec.data["zoneid"])
         return str(rec.data[zone.primary_key[0]])
 
-    # ---- mutations (sandbox control endpoints) ------------------------------------------------
+    @property
+    def builder(self) -> Builder:
+        """The generator's state: records made by a write (``writes.py``) continue its ids and names."""
+        return self._builder
+
+    # ---- mutations (sandbox control endpoints and writes through the API) -------------------------
     def create(self, zone_param: str, at: datetime) -> StoredRecord:
-        zone, key = self._zone(zone_param)
-        self._documents = None
+        _, key = self._zone(zone_param)
         if key == "lastupdate":
             raise ValueError("LastUpdate is read only; it changes with the other zones")
-        rec = FACTORIES[key](self._builder, at)
+        return self.insert(zone_param, FACTORIES[key](self._builder, at), at)
+
+    def insert(self, zone_param: str, rec: StoredRecord, at: datetime) -> StoredRecord:
+        """Add a record created at `at`, made by the generator (``create``) or from a POST (``writes.py``)."""
+        zone, key = self._zone(zone_param)
+        self._documents = None
         self._builder.stamp(key, rec, None)
         self.zones[key].append(rec)
         self._log(zone, self.record_id(zone, rec), at, deleted=False)
@@ -106,10 +117,16 @@ class Dataset:
         else:
             self._builder.counters["rev"] = self._builder.counters.get("rev", 0) + 1
             _mutate(key, rec, self._builder.counters["rev"])
-        self._builder.stamp(key, rec, at)
-        self._refresh_parent(rec)
-        self._log(zone, record_id, at, deleted=False)
-        self._touch_parent(rec, at)
+        self._changed(zone, key, rec, record_id, at)
+        return rec
+
+    def touch(self, zone_param: str, record_id: str, at: datetime) -> StoredRecord:
+        """A record changed at `at` by whoever changed its joins in place (a note added to a task by a POST):
+        its last-updated fields, its parent and the change log follow, as after ``update``."""
+        zone, key = self._zone(zone_param)
+        rec = self._find(zone, key, record_id)
+        self._documents = None
+        self._changed(zone, key, rec, record_id, at)
         return rec
 
     def delete(self, zone_param: str, record_id: str, at: datetime) -> None:
@@ -128,6 +145,12 @@ class Dataset:
         self._touch_parent(rec, at)
 
     # ---- helpers ------------------------------------------------------------------------------
+    def _changed(self, zone: Zone, key: str, rec: StoredRecord, record_id: str, at: datetime) -> None:
+        self._builder.stamp(key, rec, at)
+        self._refresh_parent(rec)
+        self._log(zone, record_id, at, deleted=False)
+        self._touch_parent(rec, at)
+
     def _zone(self, zone_param: str) -> tuple[Zone, str]:
         zone = zone_for_param(zone_param)
         if zone is None:

@@ -8,10 +8,17 @@ as the plan changes or the sandbox stops, so a test never waits for it at teardo
 the query rather than on chance (server.py applies them): 888888 for pages larger than a zone's
 `slow_query_page_size`, and 888888 for any query on a zone in `slow_query_window_days` whose WHERE does not
 bound one of its date fields to a window of at most that many days. `expired_link_answers` makes the next
-answers' document links arrive already expired (their files refused with 403). Example::
+answers' document links arrive already expired (their files refused with 403).
+
+Writes (POSTs) meet the same faults, drawn before anything is committed, so a client can tell "never
+processed" from "processed, answer lost": only `lost_write_answers` commits first and then loses the next n
+POSTs' answers, the way `lost_write_mode` says (`drop` the connection, answer an HTML `5xx`, or `stall` the
+answer until the plan changes). `write_permission: false` makes the API user one who may read but not write.
+Example::
 
     FaultPlan(stall_calls=[3], stall_seconds=600)  -> the 3rd API call after the plan is set answers after
                                                       10 minutes; every other call as usual
+    FaultPlan(lost_write_answers=1, lost_write_mode="5xx")  -> the next POST is written, then answered 502/503
 """
 
 from __future__ import annotations
@@ -19,6 +26,10 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import asdict, dataclass, field
+
+# How a committed write's answer is lost: the connection closed without an answer, an HTML 502/503, or the
+# answer held back like a stalled call (until `stall_seconds` pass, the plan changes or the sandbox stops).
+LOST_WRITE_MODES = ("drop", "5xx", "stall")
 
 
 @dataclass
@@ -47,6 +58,17 @@ class FaultPlan:
     # the next n answers that send document links send them already expired, as if their files were asked
     # for more than ten minutes later
     expired_link_answers: int = 0
+    # the next n POSTs that are processed are committed, then their answer is lost (`lost_write_mode`)
+    lost_write_answers: int = 0
+    lost_write_mode: str = "drop"  # one of LOST_WRITE_MODES
+    # false: the API user may read but not write (every POST answers status 4, nothing written)
+    write_permission: bool = True
+
+    def __post_init__(self) -> None:
+        if self.lost_write_mode not in LOST_WRITE_MODES:
+            raise ValueError(f"lost_write_mode is one of {LOST_WRITE_MODES}, not {self.lost_write_mode!r}")
+        if not isinstance(self.write_permission, bool):  # a JSON "false" would read as permission
+            raise ValueError(f"write_permission is true or false, not {self.write_permission!r}")
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -66,6 +88,7 @@ class FaultInjector:
             self._storm_left = 0
             self._calls = 0
             self._expired_links_left = plan.expired_link_answers
+            self._lost_writes_left = plan.lost_write_answers
             self._release.set()
             self._release = threading.Event()
 
@@ -115,6 +138,15 @@ class FaultInjector:
             self._expired_links_left -= 1
             return True
 
-    def server_error_code(self) -> int:
+    def lose_write_answer(self) -> str | None:
+        """How this committed write's answer is lost (`lost_write_mode`), or None: counts down the plan's
+        `lost_write_answers`."""
         with self._lock:
-            return self._rng.choice([500, 502, 503])
+            if self._lost_writes_left <= 0:
+                return None
+            self._lost_writes_left -= 1
+            return self.plan.lost_write_mode
+
+    def server_error_code(self, codes: tuple[int, ...] = (500, 502, 503)) -> int:
+        with self._lock:
+            return self._rng.choice(codes)

@@ -43,6 +43,7 @@ STREAM_SCHEMAS: dict[str, dict[str, Any]] = {
 # The joins a config without `joins` gets, per stream, as the spec declares them.
 _JOIN_OPTIONS = MANIFEST["spec"]["connection_specification"]["properties"]["joins"]["properties"]
 DEFAULT_JOINS: dict[str, list[str]] = {stream: option["default"] for stream, option in _JOIN_OPTIONS.items()}
+WRITE_COUNTERS = ("post_calls", "writes_committed", "writes_lost", "records_posted", "records_written")
 
 
 @dataclass
@@ -210,6 +211,28 @@ class SandboxClient:
 
     def stats(self, log: bool = False) -> dict[str, Any]:
         return self.get("stats", log="1" if log else "0")
+
+    def post_count(self, zone: str | None = None) -> int:
+        """The POSTs (writes) the sandbox received, for one zone or all, whatever came of them."""
+        calls: dict[str, int] = self.stats()["post_calls"]
+        return calls.get(zone.lower(), 0) if zone else sum(calls.values())
+
+    def writes(self, zone: str) -> dict[str, int]:
+        """A zone's writes: POSTs received (`post_calls`), processed and committed (`writes_committed`), of
+        those the ones whose answer was lost (`writes_lost`), the records (clients, or notes) they posted and
+        those they wrote::
+
+            {"post_calls": 3, "writes_committed": 2, "writes_lost": 1, "records_posted": 4,
+             "records_written": 3}
+        """
+        stats, key = self.stats(), zone.lower()
+        return {name: stats[name].get(key, 0) for name in WRITE_COUNTERS}
+
+    def faults(self, **plan: Any) -> dict[str, Any]:
+        """Set a fault plan (`aroflo_sandbox/faults.py`: `lost_write_answers=1, lost_write_mode="5xx"`, ...);
+        none turns faults off and releases stalled calls."""
+        answer: dict[str, Any] = self.post("faults", plan)
+        return answer
 
     def reset(self) -> None:
         """No stats, a new day, empty rate windows and no faults."""

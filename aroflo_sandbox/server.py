@@ -4,7 +4,9 @@ Every API request goes through the same steps, as at AroFlo: a fault may be inje
 answer (``faults.py``), the HMAC signature is checked (``auth.py``), the call is counted against the
 limits (``limits.py``; statuses 429, 6, 7 and their headers), the zone is looked up (status 10 if
 unknown) and the query engine (``query.py``) answers from the dataset (``dataset.py``) inside AroFlo's
-envelope, its document links signed to expire ten minutes later (``files.py``). `/DocStorage/...` serves
+envelope, its document links signed to expire ten minutes later (``files.py``). A POST (a write: a form with
+``zone`` and ``postxml``) takes the same steps, the raw body signed, then ``writes.py`` commits it and
+answers AroFlo's ``postresults``; a fault plan may lose that answer after the commit. `/DocStorage/...` serves
 the documents' files at those links, outside the API and its limits. `/_sandbox/*` control routes give
 tests and the demo the ground truth, the call statistics and ways to change the account, the limits and the
 faults; docs/sandbox.md lists them.
@@ -25,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from aroflo_sandbox import files
+from aroflo_sandbox import files, writes
 from aroflo_sandbox.auth import Credentials, authenticate
 from aroflo_sandbox.dataset import Dataset, generate
 from aroflo_sandbox.faults import FaultInjector, FaultPlan
@@ -65,14 +67,28 @@ class Stats:
     file_downloads: int = 0  # files served whole from DocStorage links (no API call: counted against nothing)
     file_bytes: int = 0
     file_refused: Counter = field(default_factory=Counter)  # "expired", "signature", "unknown" links
+    # Writes, per zone: POSTs received (whatever came of them), POSTs processed (their valid records
+    # committed), of those the ones whose answer a fault lost, and the records (clients, or notes) they posted
+    # and wrote.
+    post_calls: Counter = field(default_factory=Counter)
+    writes_committed: Counter = field(default_factory=Counter)
+    writes_lost: Counter = field(default_factory=Counter)
+    records_posted: Counter = field(default_factory=Counter)
+    records_written: Counter = field(default_factory=Counter)
     log: list[dict[str, Any]] = field(default_factory=list)  # one line per request (no secrets)
     file_log: list[dict[str, Any]] = field(default_factory=list)  # one line per file asked for
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for key in ("by_zone", "by_status", "faults", "daily_counted", "secondary_counted", "file_refused"):
+        for key in COUNTERS:
             data[key] = dict(getattr(self, key))
         return data
+
+
+COUNTERS = (
+    "by_zone", "by_status", "faults", "daily_counted", "secondary_counted", "file_refused", "post_calls",
+    "writes_committed", "writes_lost", "records_posted", "records_written",
+)  # fmt: skip
 
 
 class SandboxState:
@@ -180,8 +196,8 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/_sandbox/"):
             self._control("POST", path, raw_query, body)
         else:
-            # The connector is read-only; the sandbox answers writes as AroFlo answers a bad request.
-            self._send_json(200, envelope("5", "Invalid Request Method"))
+            # A write: the form body is both what is signed (as received) and where zone and postxml are.
+            self._api("POST", body.decode("utf-8", "replace"))
 
     def do_PUT(self) -> None:
         self._send_json(200, envelope("5", "Invalid Request Method"))
@@ -189,23 +205,26 @@ class Handler(BaseHTTPRequestHandler):
     do_DELETE = do_PUT
 
     # ---- the API --------------------------------------------------------------------------------
-    def _api(self, method: str, raw_query: str) -> None:
+    def _api(self, method: str, var_string: str) -> None:
+        """One API call: `var_string` is the raw query string of a GET, the raw form body of a POST."""
         state = self.server.state
         now = datetime.now(UTC)
         headers = {k: v for k, v in self.headers.items()}
-        params = parse_qs(raw_query, keep_blank_values=True)
+        params = self._variables(method, var_string)
         zone_param = (params.get("zone") or [""])[0]
-        log: dict[str, Any] = {
-            "at": time.time(),
-            "zone": zone_param,
-            "where": params.get("where", []),
-            "join": params.get("join", []),
-            "page": (params.get("page") or [""])[0],
-            "pageSize": (params.get("pageSize") or [""])[0],
-        }
+        log: dict[str, Any] = {"at": time.time(), "method": method, "zone": zone_param}
+        if method == "GET":
+            log.update(
+                where=params.get("where", []),
+                join=params.get("join", []),
+                page=(params.get("page") or [""])[0],
+                pageSize=(params.get("pageSize") or [""])[0],
+            )
         with state.lock:
             state.stats.requests += 1
             state.stats.by_zone[zone_param.lower()] += 1
+            if method == "POST":
+                state.stats.post_calls[zone_param.lower()] += 1
             state.stats.log.append(log)
 
         fault = state.faults.draw()
@@ -231,14 +250,17 @@ class Handler(BaseHTTPRequestHandler):
                     log, 200, envelope("-99999", "Authentication Failed - Payload has expired")
                 )
 
-        failure = authenticate(state.credentials, method, headers, raw_query, now, state.max_skew_seconds)
+        failure = authenticate(state.credentials, method, headers, var_string, now, state.max_skew_seconds)
         if failure:
             return self._answer(log, 200, envelope(failure.status, failure.message))
+        if method == "POST" and not state.faults.plan.write_permission:
+            # A user who may read but not write: AroFlo's status for a user without (this) API access.
+            return self._answer(log, 200, envelope("4", "Login Failed - Permission Denied"))
 
         zone = zone_for_param(zone_param) if zone_param else None
         is_lastupdate = zone is not None and zone.param.lower() == "lastupdate"
         clauses = params.get("where", [])
-        secondary = zone is not None and _is_single_id_read(zone, clauses)
+        secondary = method == "GET" and zone is not None and _is_single_id_read(zone, clauses)
         verdict = state.limiter.admit(now, counts_daily=not is_lastupdate, secondary=secondary)
         if verdict.status == "429":
             with state.lock:
@@ -263,23 +285,61 @@ class Handler(BaseHTTPRequestHandler):
             # The vendor table leaves this code blank; the sandbox uses 10 (see docs/sandbox.md).
             message = "No Zone Specified" if not zone_param else f"Invalid Zone Specified: {zone_param}"
             return self._answer(log, 200, envelope("10", message), verdict.headers)
+        if method == "POST":
+            return self._write(zone, next(iter(params.get("postxml", [])), None), log, verdict.headers)
 
         answer = self._query(zone, params)
         if answer.detail:
             log["detail"] = answer.detail
         self._answer(log, 200, envelope(answer.status, answer.message, answer.zone_response), verdict.headers)
 
+    def _variables(self, method: str, var_string: str) -> dict[str, list[str]]:
+        """A GET's query variables, or a POST's form variables (read only from a form body, as AroFlo's
+        README asks: `Content-Type: application/x-www-form-urlencoded`)."""
+        form = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if method == "POST" and form != "application/x-www-form-urlencoded":
+            return {}
+        return parse_qs(var_string, keep_blank_values=True)
+
     def _answer(
         self, log: dict[str, Any], code: int, body: dict[str, Any], headers: dict[str, str] | None = None
     ) -> None:
         state = self.server.state
         log["status"] = body.get("status")
-        log["records"] = body.get("zoneresponse", {}).get("currentpageresults")
+        log.setdefault("records", body.get("zoneresponse", {}).get("currentpageresults"))
         with state.lock:
             state.stats.by_status[str(body.get("status"))] += 1
-        if log.get("fault") == "stall":  # received, counted and answered as usual, but the answer waits
+        if log.get("fault") in ("stall", "lost_write_stall"):  # answered as usual, but the answer waits
             state.faults.stall()
         self._send_json(code, body, headers)
+
+    def _write(self, zone: Zone, postxml: str | None, log: dict[str, Any], headers: dict[str, str]) -> None:
+        """Commit a POST (``writes.py``) and answer its ``postresults``, unless a fault plan loses the answer
+        now that the write is committed (`lost_write_answers`)."""
+        state = self.server.state
+        key = zone.param.lower()
+        with state.lock:
+            outcome = writes.apply(state.dataset, zone.param, postxml, datetime.now(UTC).replace(tzinfo=None))
+            state.stats.writes_committed[key] += 1
+            state.stats.records_posted[key] += outcome.posted
+            state.stats.records_written[key] += outcome.written
+        log["records"], log["written"] = outcome.posted, outcome.written
+        body = envelope("0", "Login OK", {"postresults": outcome.results})
+        lost = state.faults.lose_write_answer()
+        if lost is None:
+            return self._answer(log, 200, body, headers)
+        log["fault"] = f"lost_write_{lost}"
+        with state.lock:
+            state.stats.writes_lost[key] += 1
+            state.stats.faults[log["fault"]] += 1
+        if lost == "drop":
+            log["status"] = "drop"
+            return self._drop()
+        if lost == "5xx":
+            code = state.faults.server_error_code((502, 503))
+            log["status"] = str(code)
+            return self._send_html(code, "Bad Gateway" if code == 502 else "Service Unavailable")
+        self._answer(log, 200, body, headers)  # "stall": the answer waits until released
 
     def _query(self, zone: Zone, params: dict[str, list[str]]) -> Answer:
         state = self.server.state
@@ -415,7 +475,11 @@ class Handler(BaseHTTPRequestHandler):
             state.limiter.reset_windows()  # new short limits start from an empty window
             return self._send_json(200, asdict(state.limiter.limits))
         if route == "faults":
-            state.faults.configure(FaultPlan(**payload))
+            try:
+                plan = FaultPlan(**payload)
+            except (TypeError, ValueError) as error:
+                return self._send_json(400, {"error": str(error)})
+            state.faults.configure(plan)
             return self._send_json(200, state.faults.plan.as_dict())
         if route == "lastupdate_coverage":
             with state.lock:

@@ -7,6 +7,8 @@ AdrianAFPlumbing/aroflo-mcp under docs/api/) and (re)writes aroflo_sandbox/docum
   verbatim (key order kept), filed under the zone its records belong to, with its provenance;
 * ``zones.json``: per zone the WHERE table (raw text and a parsed type), the default WHERE clause, the
   JOIN and ORDER BY lists, and the WHERE/ORDER/JOIN values the vendor's own GET requests use;
+* ``posts.json``: every example answer to a POST (a ``postresults`` echo), verbatim, with the form variables
+  (``zone``, ``postxml`` ...) its section's pre-request script posts;
 * ``README.md``: source, attribution, what each file holds and the defects of the originals.
 
     python scripts/import_aroflo_docs.py <checkout of aroflo-mcp>/docs/api [--out DIR]
@@ -37,6 +39,7 @@ SOURCE_COMMIT = "9f866ca"
 HEADING = re.compile(r"^(#{1,4}) +(.*?)\s*$")
 REQUEST = re.compile(r"^(GET|POST) ")
 GET_BRANCH = re.compile(r"if \(requestType == 'GET'\) \{\s*var urlVarString = \[(.*?)\];", re.S)
+POST_BRANCH = re.compile(r"if \(requestType == 'POST'\) \{\s*var formVarString = \[(.*?)\];", re.S)
 # 'name=' + encodeURIComponent('value')  (either quote)  or  'name=value'  (sent unencoded)
 PARAM = re.compile(r"""['"](\w+)=(?:['"]\s*\+\s*encodeURIComponent\(\s*(['"])(.*?)\2\s*\)|([^'"]*)['"])""")
 LIST_PARAMS = ("where", "order", "join")
@@ -225,6 +228,15 @@ class Request:
     def get_queries(self) -> list[Query]:
         return self._queries(0) + self._queries(1)
 
+    @property
+    def form(self) -> Query | None:
+        """The form variables of the pre-request script's POST ``formVarString`` (the request block above it
+        shows the postxml with its tags lost), in the order posted; None when it posts nothing."""
+        text = "\n".join(s.text for s in self.sections).split("**Pre-request Script:**")
+        branches = POST_BRANCH.findall(text[1]) if len(text) > 1 else []
+        found = {m[1]: m[3] if m[3] is not None else m[4] for m in PARAM.finditer(next(iter(branches), ""))}
+        return found if found.get("postxml") else None
+
     def examples(self) -> Iterator[tuple[str, Any]]:
         """(heading, parsed JSON) of each example response; non-JSON examples (one XML) are skipped."""
         for section in self.sections:
@@ -349,6 +361,35 @@ class Imported:
     examples: dict[str, list[dict[str, Any]]]  # zone -> examples/<zone>.json
     zones: dict[str, dict[str, Any]]  # zones.json
     without_examples: list[str]  # GET request sections that show no example response
+    posts: list[dict[str, Any]] = field(default_factory=list)  # posts.json
+
+
+def post_examples(docs: Any) -> list[dict[str, Any]]:
+    """Every example answer to a POST (a ``postresults`` echo) with the form its section posts, files A-Z."""
+    found = []
+    for doc in docs:
+        for request in doc.requests:
+            for heading, response in request.examples():
+                if "postresults" not in (response.get("zoneresponse") or {}):
+                    continue
+                found.append(
+                    {
+                        "doc_file": doc.file,
+                        "doc_zone": doc.name,
+                        "request": request.heading,
+                        "heading": heading,
+                        "form": request.form,
+                        "defects": [],
+                        "response": response,
+                    }
+                )
+    first: dict[str, str] = {}
+    for entry in found:
+        label = f"{entry['doc_file']}: {entry['request']} / {entry['heading']}"
+        copy_of = first.setdefault(json.dumps(entry["response"]), label)
+        if copy_of != label:
+            entry["defects"].append(f"the same response as {copy_of}")
+    return found
 
 
 def build(docs_dir: Path) -> Imported:
@@ -396,7 +437,7 @@ def build(docs_dir: Path) -> Imported:
         for r in doc.requests
         if r.heading.startswith("GET") and next(r.examples(), None) is None
     ]
-    return Imported(examples, zones, without)
+    return Imported(examples, zones, without, post_examples(docs.values()))
 
 
 def in_doc_order(entries: list[dict[str, Any]], own_file: str) -> None:
@@ -477,8 +518,15 @@ def readme(imported: Imported, commit: str) -> str:
         f"* {e['doc_file']}, {e['request']} / {e['heading']}: {d}" for e in entries for d in e["defects"]
     )
     without = "\n".join(f"* {name}" for name in imported.without_examples)
+    posts = "\n".join(
+        f"| {e['doc_file']} | {e['request']} | {e['heading']} | "
+        f"{'`' + e['form']['zone'] + '`' if e['form'] else 'none'} |"
+        for e in imported.posts
+    )
     return README.format(
         repo=SOURCE_REPO,
+        posts=posts,
+        post_count=len(imported.posts),
         commit=commit,
         total=total,
         rows=rows,
@@ -506,7 +554,7 @@ subject to AroFlo's API Terms of Use (https://aroflo.com/api-terms-of-use/).
 * `examples/<zone>.json` (one per readable zone, named by the lower-cased `zone=` value of
   `aroflo_sandbox/zones.py`): a list, in documentation order (the zone's own file first), of every
   example response whose `zoneresponse` holds that zone's record array, filed by the record key,
-  not by the file it appears in. POST `postresults` echoes are left out. Each entry:
+  not by the file it appears in. POST `postresults` echoes are in `posts.json`. Each entry:
   `doc_file`, `doc_zone` (the zone that file documents; differs when an example was copied into
   the wrong file), `request` (the request section heading, e.g. "GET Get Tasks with notes"),
   `heading` (the example's heading, e.g. "Get Tasks with notes (OK 200)"), `query` (the variables
@@ -528,8 +576,17 @@ subject to AroFlo's API Terms of Use (https://aroflo.com/api-terms-of-use/).
   grouped by the zone they ask for, each with its sources; WHERE clauses split into
   conj/open/field/op/value/close and flagged `in_where_table`); `example_where_fields_not_in_table`;
   `example_count` and `example_records`.
+* `posts.json`: every example answer to a POST (a `postresults` echo), in documentation order
+  (files A-Z), verbatim: `doc_file`, `doc_zone`, `request` (e.g. "POST Create Client"), `heading`
+  (e.g. "ERROR: Client already exists (OK 200)"), `form` (the form variables the section's
+  pre-request script posts, in its order: `zone`, `postxml` as written there, and any other, such
+  as `join`; null when the script posts no postxml), `defects` (an answer copied from another
+  section, as in "POST Update Client primary contact phone", which repeats both answers of "POST
+  Create Client") and `response` (the whole JSON answer as published, key order kept). The request
+  block shown under each heading lost the postxml's tags in the markdown export, so only the
+  pre-request script's form is kept.
 * `__init__.py`: typed helpers to read the above (`examples`, `example_records`, `zone_docs`,
-  `where_fields`).
+  `where_fields`, `post_examples`).
 
 A date's `type` follows its documented format rather than its keyword, since the two disagree:
 "DATE(YYYY-MM-DD hh:mm:ss)" is a datetime, Tasks' "DATETIME(YYYY-MM-DD)" a date.
@@ -550,6 +607,14 @@ these files when `AROFLO_DOCS_DIR` points at such a directory.
 | Zone | key | doc file | record key | examples | records | example WHERE fields not in the table |
 |---|---|---|---|---|---|---|
 {rows}
+
+## POST examples
+
+{post_count} example answers to POSTs; `form` names the zone the pre-request script posts to.
+
+| doc file | request | example | form zone |
+|---|---|---|---|
+{posts}
 
 ## Defects of the originals
 
@@ -591,6 +656,7 @@ def write(out: Path, docs_dir: Path, commit: str) -> None:
     for key, entries in imported.examples.items():
         (out / "examples" / f"{key}.json").write_text(dump(entries), encoding="utf-8")
     (out / "zones.json").write_text(dump(imported.zones), encoding="utf-8")
+    (out / "posts.json").write_text(dump(imported.posts), encoding="utf-8")
     (out / "README.md").write_text(readme(imported, commit), encoding="utf-8")
 
 

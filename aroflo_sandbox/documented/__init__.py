@@ -45,6 +45,18 @@ class Example(TypedDict):
     response: dict[str, Any]  # the whole response as published
 
 
+class PostExample(TypedDict):
+    """An example answer to a POST (a ``postresults`` echo), the form it answers and where it was found."""
+
+    doc_file: str  # "clients.md"
+    doc_zone: str  # the zone that file documents
+    request: str  # the request section heading: "POST Create Client"
+    heading: str  # the example's heading: "ERROR: Client already exists (OK 200)"
+    form: dict[str, str] | None  # the pre-request script's form variables: zone, postxml (, join ...)
+    defects: list[str]  # "the same response as ..." when copied from another section
+    response: dict[str, Any]  # the whole answer as published
+
+
 @cache
 def _text(name: str) -> str:
     return (files(__name__) / name).read_text(encoding="utf-8")
@@ -88,3 +100,15 @@ def example_records(zone: str) -> list[dict[str, Any]]:
     """
     key = zone_docs(zone)["record_key"]
     return [record for example in examples(zone) for record in example["response"]["zoneresponse"][key]]
+
+
+def post_examples(request: str | None = None) -> list[PostExample]:
+    """The example answers to POSTs (all, or those of one request section), in documentation order.
+
+    >>> [e["heading"] for e in post_examples("POST Insert Notes to Task")]
+    ['Post Notes to Task (OK 200)']
+    >>> post_examples("POST Create Client")[0]["form"]["postxml"][:40]
+    '<clients><client><clientname><![CDATA[ A'
+    """
+    found: list[PostExample] = json.loads(_text("posts.json"))
+    return [e for e in found if request is None or e["request"] == request]

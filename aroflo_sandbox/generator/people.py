@@ -182,6 +182,67 @@ def new_client(b: Builder, t: datetime) -> StoredRecord:
     return _organisation(b, t, "clients")
 
 
+def posted_client(
+    b: Builder,
+    t: datetime,
+    millis: int,
+    posted: dict[str, Any],
+    orgs: list[StoredRecord],
+    term: StoredRecord | None,
+) -> StoredRecord:
+    """A client inserted through the API (``writes.py``) at `t` (UTC; `millis`, its milliseconds), shaped as
+    the generated clients are: `posted` gives its text fields (trimmed) and both whole addresses, `orgs` its
+    business units, `term` its transaction term; the rest is blank or empty. Nothing is drawn from the RNG,
+    so a write never changes what the generator makes next. A client written by an integration is not
+    postable (AroFlo sets the flag for changes made in its interface)."""
+    name = posted["clientname"]
+    inserted = fmt_dash(to_local(t), millis)
+    data: dict[str, Any] = {
+        "clientid": b.long_id(),
+        "clientname": name,
+        "shortname": posted.get("shortname", name.replace(" ", "").replace("'", "")[:6]),
+        **{
+            k: posted.get(k, "")
+            for k in ("firstname", "surname", "email", "phone", "mobile", "fax", "website")
+        },
+        "abn": posted.get("abn", ""),
+        "address": posted["address"],
+        "mailingaddress": posted["mailingaddress"],
+        "postable": "FALSE",
+        "datecreated": inserted,
+        "dateinserted": inserted,
+        "datetimeinserted": inserted,
+        "terms": term.data["transactionterm"] if term else "",
+        "termsnote": posted.get("termsnote", ""),
+        "transactionterms": {
+            "transactiontermid": term.data["transactiontermid"] if term else "",
+            "transactionterm": term.data["transactionterm"] if term else "",
+            "transactiontermnote": "",
+        },
+        "link": {"orgid": "", "orgname": "", "externalid": ""},
+        "orgs": [
+            {"orgid": o.data["orgid"], "orgname": o.data["businessunitname"], "archived": "false"}
+            for o in orgs
+        ],
+        "contacts": [],
+        "locations": [],
+        "customfields": [],
+        "notes": [],
+        "documentsandphotos": [],
+        "usecustompriorities": "false",
+        "priorities": [],
+    }
+    joins: dict[str, Any] = {
+        key: []
+        for key in ("contacts", "locations", "notes", "documentsandphotos", "customfields", "priorities")
+    }
+    rec = StoredRecord(data, joins, t, None)
+    rec.hidden.update(archived="false", locations=[], contacts=[], task_seq=0)
+    b.index[data["clientid"]] = rec
+    b.names.add(name)
+    return rec
+
+
 def new_supplier(b: Builder, t: datetime) -> StoredRecord:
     return _organisation(b, t, "suppliers")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import aroflo_sandbox.documented as documented
-from aroflo_sandbox.documented import example_records, examples, where_fields, zone_docs
+from aroflo_sandbox.documented import example_records, examples, post_examples, where_fields, zone_docs
 from aroflo_sandbox.zones import ZONES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,6 +158,28 @@ def test_loader():
     records[0]["paymentid"] = "changed"
     assert example_records("payments")[0]["paymentid"] == "JCdaXyNQQCAgCg=="  # fresh objects every call
     assert doctest.testmod(documented).failed == 0
+
+
+def test_post_examples_hold_postresults_and_the_form_posted():
+    posts = post_examples()
+    assert len(posts) == 55
+    for example in posts:
+        results = example["response"]["zoneresponse"]["postresults"]
+        assert "errors" in results and {"inserts", "updates"} & set(results), example["heading"]
+        assert example["form"] is None or {"zone", "postxml"} <= set(example["form"]), example["heading"]
+        assert example["request"].startswith("POST ")
+    created = post_examples("POST Create Client")
+    assert [e["heading"] for e in created] == [
+        "ERROR: Client already exists (OK 200)",
+        "Create Client (OK 200)",
+    ]
+    assert created[0]["form"] is not None and created[0]["form"]["postxml"].startswith("<clients><client>")
+    # The vendor repeated both Create Client answers under the primary-contact update: flagged, not hidden.
+    copies = [e for e in post_examples("POST Update Client primary contact phone") if e["defects"]]
+    assert [e["heading"] for e in copies] == [
+        "Create Client (OK 200)",
+        "ERROR: Client already exists (OK 200)",
+    ]
 
 
 def docs_dir() -> Path | None:
