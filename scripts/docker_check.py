@@ -2,7 +2,7 @@
 sandbox: the source's spec, check, discover and a full read of every stream; the destination's spec, check
 and a write of clients and task notes.
 
-    make docker-check          # or: PYTHONPATH=. .venv/bin/python scripts/docker_check.py [source|destination]
+    make docker-check      # or: PYTHONPATH=. .venv/bin/python scripts/docker_check.py [source|destination]
 
 Each image is built from its own Dockerfile, the one users build (`Dockerfile`,
 `destination-aroflo/Dockerfile`, both with the repository root as context), with Docker if its daemon
@@ -28,7 +28,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -443,7 +442,7 @@ def check_write(image: Image, sandbox_url: str, folder: Path) -> str:
     assert summaries and "1 rejected" in summaries[-1] and "inserted" not in summaries[-1], summaries
     for run in (first, again):
         _assert_no_secrets(run, config)
-    return f"1 client inserted, 1 rejected, 1 note written, the state passed on; the same again wrote nothing"
+    return "1 client inserted, 1 rejected, 1 note written, the state passed on; the same again wrote nothing"
 
 
 def _sandbox_config(sandbox_url: str) -> dict[str, Any]:
@@ -503,9 +502,8 @@ def main(names: list[str]) -> int:
                 except AssertionError as error:
                     failures += 1
                     print(f"FAIL  {name:<15}{error}", flush=True)
-        print(
-            f"{connector.image}: {image.size / 1e6:.0f} MB (base {image.base_size / 1e6:.0f} MB, {image.base.image})\n"
-        )
+        sizes = f"{image.size / 1e6:.0f} MB (base {image.base_size / 1e6:.0f} MB, {image.base.image})"
+        print(f"{connector.image}: {sizes}\n")
     print(f"{total - failures}/{total} checks passed in {time.monotonic() - started:.0f} s")
     return 1 if failures else 0
 

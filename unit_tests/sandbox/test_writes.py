@@ -16,20 +16,20 @@ from typing import Any
 import pytest
 import requests
 
-from aroflo_sandbox.documented import post_examples
-from aroflo_sandbox.harness import SandboxClient
-from aroflo_sandbox.limits import Limits
-from aroflo_sandbox.server import Sandbox
-from aroflo_sandbox.writes import CLIENT_TEXT, NOTE_FILTERS
-from aroflo_sandbox.zones import ZONES
-from source_aroflo.components.auth import (
-    AroFloHmacAuthenticator,
+from aroflo_client.signing import (
+    Signer,
     authorization_value,
     canonical_payload,
     encode_component,
     sign,
     utc_timestamp,
 )
+from aroflo_sandbox.documented import post_examples
+from aroflo_sandbox.harness import SandboxClient
+from aroflo_sandbox.limits import Limits
+from aroflo_sandbox.server import Sandbox
+from aroflo_sandbox.writes import CLIENT_TEXT, NOTE_FILTERS
+from aroflo_sandbox.zones import ZONES
 from unit_tests.sandbox.test_shapes import allowed, shapes
 
 FORM = "application/x-www-form-urlencoded"
@@ -88,7 +88,7 @@ def results(response: requests.Response) -> dict[str, Any]:
 
 def get(sandbox: Sandbox, params: dict[str, Any]) -> dict[str, Any]:
     request = requests.Request("GET", sandbox.url, params=params).prepare()
-    AroFloHmacAuthenticator(config=sandbox.connector_config(), parameters={})(request)
+    Signer.from_config(sandbox.connector_config())(request)
     answer: dict[str, Any] = requests.Session().send(request, timeout=10).json()
     return answer
 
