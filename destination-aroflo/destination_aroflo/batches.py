@@ -6,7 +6,9 @@ AroFlo holds (`decide`), how a batch of writes is posted (`post`), which writes 
 refuses (`settle`, recording their outcomes), and how to look again at what AroFlo holds for some writes
 (`look_again`). This loop does the rest:
 
-* writes go in batches of `batch_size` (one postxml), in the order the records came;
+* writes go in batches of `batch_size` (one postxml), in the order the records came, each batch of one kind
+  of write: AroFlo's README, "Updates and Inserts are separate operations and so must be sent to AroFloAPI
+  as different calls" (the writes of one `decide` never depend on each other, so their order may mix);
 * a write whose outcome is unknown (its answer was lost, or AroFlo's answer cannot be mapped back to it) is
   never simply sent again: AroFlo is read first and the record decided again, so what was applied counts as
   done and only what is missing is written; writes AroFlo answered but whose result could not be mapped go
@@ -46,10 +48,12 @@ MAX_DOUBTS = 5  # unknown outcomes in one flush before the sync stops (nothing i
 
 @dataclass(frozen=True)
 class Write:
-    """One record's write: what the object will post for it."""
+    """One record's write: what the object will post for it, and its kind (an insert and an update never
+    share a POST)."""
 
     incoming: Incoming
     payload: Any
+    kind: str = ""
 
 
 class Writes(Protocol):
@@ -73,10 +77,9 @@ def write_all(writes: Writes, records: list[Incoming], batch_size: int = BATCH_S
     while undecided:
         pending, undecided = writes.decide(undecided)
         while pending:
-            size = 1 if pending[0].incoming.number in one_by_one else batch_size
-            batch = [pending.pop(0)]
-            while pending and len(batch) < size and pending[0].incoming.number not in one_by_one:
-                batch.append(pending.pop(0))
+            batch = _next_batch(pending, batch_size, one_by_one)
+            taken = {id(write) for write in batch}
+            pending = [write for write in pending if id(write) not in taken]
             answer = writes.post(batch)
             unsettled = writes.settle(batch, answer.results) if answer.known else batch
             if not unsettled:
@@ -102,3 +105,12 @@ def write_all(writes: Writes, records: list[Incoming], batch_size: int = BATCH_S
             # Decided again against what AroFlo now holds, before the writes still waiting.
             undecided = [write.incoming for write in unsettled + pending] + undecided
             pending = []
+
+
+def _next_batch(pending: list[Write], size: int, one_by_one: set[int]) -> list[Write]:
+    """The first pending write, and after it up to `size` of its kind (never one that must go alone)."""
+    first = pending[0]
+    if first.incoming.number in one_by_one:
+        return [first]
+    same = [w for w in pending if w.kind == first.kind and w.incoming.number not in one_by_one]
+    return same[:size]

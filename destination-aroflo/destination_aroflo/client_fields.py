@@ -2,8 +2,9 @@
 
 AroFlo's clients documentation ("POSTXML Variable definition") gives each writable field and its length; an
 insert requires `clientname`, `firstname` and `surname`; in `address` and `mailingaddress` "State and Country
-are now required pairs ... You cannot pass through a state without a country". A field that is absent, null
-or blank is not sent, so it leaves AroFlo's value as it is (a blank CSV cell never wipes a phone number).
+are now required pairs ... You cannot pass through a state without a country" (nor, a pair, a country without
+a state). A field that is absent, null or blank is not sent, so it leaves AroFlo's value as it is (a blank CSV
+cell never wipes a phone number).
 
 >>> fields = ClientFields.of({"clientname": " ABC Building ", "email": "", "phone": 392595200,
 ...                           "address": {"suburb": "Ringwood", "state": "VIC", "country": "Australia"}})
@@ -78,9 +79,10 @@ class ClientFields:
                 for part, limit in ADDRESS_PARTS.items()
                 if (text := _text(given, part, limit, name))
             }
-            if parts.get("state") and not parts.get("country"):
+            if bool(parts.get("state")) != bool(parts.get("country")):
+                given, missing = ("state", "country") if parts.get("state") else ("country", "state")
                 raise Invalid(
-                    f"{name} has state {parts['state']!r} but no country: AroFlo takes them as a pair"
+                    f"{name} has {given} {parts[given]!r} but no {missing}: AroFlo takes them as a pair"
                 )
             if parts:
                 addresses[name] = parts

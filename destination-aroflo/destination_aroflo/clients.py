@@ -80,7 +80,7 @@ class ClientWrites:
                 return writes, records[position:]  # decided once the writes before it are made
             decided = self._decide_one(record, match, index, self.modes[incoming.stream])
             if isinstance(decided, ClientWrite):
-                writes.append(Write(incoming, decided))
+                writes.append(Write(incoming, decided, kind=decided.outcome.value))
                 waiting.add(decided.fields, match.client)
             elif isinstance(decided, str):
                 self.tally.reject(incoming, record.key(), decided)

@@ -26,8 +26,8 @@ from typing import Any
 class Outcome(Enum):
     INSERTED = "inserted"
     UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    WRITTEN = "written"
+    WRITTEN = "written"  # a task note added
+    UNCHANGED = "unchanged"  # AroFlo held it already: nothing sent
     REJECTED = "rejected"
 
 

@@ -76,6 +76,12 @@ def logs(run: Run, level: str | None = None) -> list[str]:
     return [m["log"]["message"] for m in run.of_type("LOG") if level is None or m["log"]["level"] == level]
 
 
+def summary(run: Run) -> str:
+    """The write's closing count per stream and outcome."""
+    [line] = [line for line in logs(run, "INFO") if line.startswith("AroFlo write summary: ")]
+    return line.removeprefix("AroFlo write summary: ")
+
+
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
     """One small account per test module; each test leaves it with the writes it made."""

@@ -77,6 +77,8 @@ def test_each_address_length_is_enforced(part, limit):
 def test_a_state_needs_a_country(address):
     with pytest.raises(Invalid, match="state 'NSW' but no country"):
         ClientFields.of({address: {"suburb": "Parramatta", "state": "NSW"}})
+    with pytest.raises(Invalid, match="country 'Australia' but no state"):
+        ClientFields.of({address: {"suburb": "Parramatta", "country": "Australia"}})
     assert ClientFields.of({address: {"suburb": "Parramatta"}}).addresses[address] == {"suburb": "Parramatta"}
 
 

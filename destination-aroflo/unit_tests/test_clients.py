@@ -8,7 +8,7 @@ from aroflo_client.client import WriteAnswer
 from destination_aroflo.batches import write_all
 from destination_aroflo.clients import ClientWrites
 from destination_aroflo.outcomes import Incoming, Outcome, Tally
-from unit_tests.fakes import QUIET, FakeAroFlo, inserted, posted, updated
+from unit_tests.fakes import QUIET, FakeAroFlo, inserted, updated
 
 ACME = {
     "clientid": "A",
@@ -47,14 +47,16 @@ def test_every_client_is_read_once_including_the_archived_ones_and_only_when_nee
 
 
 def test_upsert_inserts_the_new_updates_the_changed_and_leaves_the_same_alone():
-    fake = aroflo(posted(inserts=[{**NEW, "clientid": "N"}], updates=[{"clientid": "A", "phone": "2"}]))
+    fake = aroflo(inserted({**NEW, "clientid": "N"}), updated({"clientid": "A", "phone": "2"}))
     tally = run(
         fake, NEW, {"email": "ACCOUNTS@acme.com.au", "phone": "2"}, {"clientid": "Z", "clientname": "Zed Old"}
     )
     assert tally.of("clients") == {Outcome.INSERTED: 1, Outcome.UPDATED: 1, Outcome.UNCHANGED: 1}
-    [(_, xml)] = fake.writes  # one POST for both writes
-    assert "<orgs><org><orgid>JCdKUyZRMCAgCg==</orgid></org></orgs>" in xml.split("</client>")[0]
-    assert "<clientid>A</clientid><phone><![CDATA[2]]></phone></client>" in xml
+    # Inserts and updates never share a POST (AroFlo's README: "separate operations ... different calls").
+    [(_, inserts), (_, updates)] = fake.writes
+    assert "<orgs><org><orgid>JCdKUyZRMCAgCg==</orgid></org></orgs>" in inserts
+    assert "<clientid>" not in inserts
+    assert updates == "<clients><client><clientid>A</clientid><phone><![CDATA[2]]></phone></client></clients>"
 
 
 def test_an_archived_client_is_matched_like_any_other():
