@@ -13,7 +13,7 @@ PYTEST := $(RUN)/pytest -q -m "not slow" --durations=15
 # destination-aroflo's tests run from its own folder, as Airbyte runs a connector's (its pyproject.toml).
 DESTINATION := destination-aroflo
 
-.PHONY: install demo demo-env sandbox test test-all lint lint-check format-check typecheck unit integration \
+.PHONY: install demo demo-env push sandbox test test-all lint lint-check format-check typecheck unit integration \
 	docker-check bench profile clean
 
 $(UV):
@@ -38,6 +38,12 @@ demo-env: $(DEMO_VENV)/.synced
 ## DEMO_ARGS="--files .demo/files" also saves the documents and photos' files there)
 demo: install demo-env
 	PYTHONPATH=. $(DEMO_VENV)/bin/python scripts/demo.py $(DEMO_ARGS)
+
+## push: write scripts/push/*.csv (clients, task notes) into the sandbox with destination-aroflo: what was
+## inserted, updated, written, left unchanged or rejected and why; the same again writes nothing; then
+## PyAirbyte reads the clients with the source and writes them back with the destination (no change)
+push: install demo-env
+	PYTHONPATH=. $(DEMO_VENV)/bin/python scripts/push.py $(PUSH_ARGS)
 
 ## docker-check: build the image (Docker, else podman; the pinned base, else a local stand-in) and run
 ## spec/check/discover/read inside it

@@ -33,11 +33,17 @@ class Outcome(Enum):
 
 @dataclass(frozen=True)
 class Incoming:
-    """A record as it arrived: its stream, its data and its position in this sync (1 = the first record)."""
+    """A record as it arrived: its stream, its data, its number in this sync (1 = the first record of any
+    stream; it tells records apart) and its position in its stream (what a log line calls it)."""
 
     stream: str
     data: Mapping[str, Any]
     number: int
+    position: int = 0
+
+    @property
+    def row(self) -> int:
+        return self.position or self.number
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ class Tally:
         self._counts[incoming.stream][outcome] += 1
 
     def reject(self, incoming: Incoming, key: str, reason: str) -> None:
-        rejection = Rejection(incoming.stream, incoming.number, key, reason)
+        rejection = Rejection(incoming.stream, incoming.row, key, reason)
         self.rejections.append(rejection)
         self._counts[incoming.stream][Outcome.REJECTED] += 1
         self._logger.warning(f"Rejected {rejection}")

@@ -48,6 +48,7 @@ class Writer:
         self._fail_on_rejects = fail_on_rejects
         self._buffers: dict[str, list[Incoming]] = {name: [] for name in objects}
         self._since_state: Counter[str] = Counter()  # records per stream since that stream's last state
+        self._positions: Counter[str] = Counter()  # records per stream so far
         self._received = 0
         self._unknown_streams: set[str] = set()
 
@@ -74,8 +75,9 @@ class Writer:
             return
         self._received += 1
         self._since_state[stream] += 1
+        self._positions[stream] += 1
         buffer = self._buffers[target.object]
-        buffer.append(Incoming(stream, data, self._received))
+        buffer.append(Incoming(stream, data, self._received, self._positions[stream]))
         if len(buffer) >= FLUSH_AT:
             self._flush(target.object)
 
