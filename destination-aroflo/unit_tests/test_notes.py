@@ -105,6 +105,16 @@ def test_task_ids_are_looked_up_one_per_call_on_the_secondary_allowance():
     assert fake.reads == [("tasks", ["and|taskid|=|IyYqSyYK"], "notes")]
 
 
+def test_more_than_a_few_task_ids_are_looked_up_in_one_call():
+    tasks = tuple({"taskid": f"JSZaTy{n:02d}", "jobnumber": str(2000 + n), "tasknotes": []} for n in range(11))
+    fake = aroflo(tasks=tasks)
+    fake.answers = [notes_posted(*(echo(t["taskid"], "Checked") for t in tasks))]
+    tally = run(fake, *({"taskid": t["taskid"], "content": "Checked"} for t in tasks))
+    [(_, [where], _)] = fake.reads
+    assert where == "and|taskid|IN|" + "*".join(t["taskid"] for t in tasks)
+    assert tally.of("task_notes") == {Outcome.WRITTEN: 11}
+
+
 def test_a_note_already_on_its_task_is_not_written_again_nor_twice_in_one_sync():
     fake = aroflo(notes_posted(echo("JSZaTy1RPFwgCg==", "Parts ordered")))
     tally = run(
