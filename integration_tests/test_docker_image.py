@@ -1,4 +1,5 @@
-"""The connector image, built from the repository's `Dockerfile` and run against the sandbox.
+"""Both connectors' images, built from their Dockerfiles and run against the sandbox: the source's spec,
+check, discover and full read, the destination's spec, check and write, each inside its container.
 
 The checks live in `scripts/docker_check.py` (also `make docker-check`); this module runs them in the
 test suite, with Docker or podman, on the pinned base image or, when its registry cannot be reached, on
@@ -22,8 +23,7 @@ from scripts.container_engine import NoEngine
 pytestmark = [pytest.mark.image, pytest.mark.timeout(1800)]
 
 
-@pytest.fixture(scope="module")
-def image(request: pytest.FixtureRequest) -> docker_check.Image:
+def built(request: pytest.FixtureRequest, connector: docker_check.Connector) -> docker_check.Image:
     try:
         engine = docker_check.engine()
     except NoEngine as missing:
@@ -35,9 +35,20 @@ def image(request: pytest.FixtureRequest) -> docker_check.Image:
             f"To run them: {docker_check.HOW_TO_RUN}"
         )
         pytest.skip(f"no container engine: {missing}")
-    built = docker_check.build(engine)
-    request.config.stash[IMAGE_TESTS] = f"image tests: {built.describe()}"
-    return built
+    image = docker_check.build(engine, connector)
+    said = request.config.stash.get(IMAGE_TESTS, "image tests:")
+    request.config.stash[IMAGE_TESTS] = f"{said}\n  {connector.image} {image.describe()}"
+    return image
+
+
+@pytest.fixture(scope="module")
+def image(request: pytest.FixtureRequest) -> docker_check.Image:
+    return built(request, docker_check.SOURCE)
+
+
+@pytest.fixture(scope="module")
+def destination_image(request: pytest.FixtureRequest) -> docker_check.Image:
+    return built(request, docker_check.DESTINATION)
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +88,30 @@ def test_full_read_in_container(
     image: docker_check.Image, sandbox: Sandbox, truth: dict[str, int], tmp_path: Path
 ) -> None:
     print(docker_check.check_read(image, sandbox.url, tmp_path, truth))
+
+
+# ---- destination-aroflo ---------------------------------------------------------------------------------
+def test_destination_image_config_matches_its_metadata(destination_image: docker_check.Image) -> None:
+    print(docker_check.check_image_config(destination_image))
+
+
+def test_destination_image_holds_no_build_tools_tests_or_source(
+    destination_image: docker_check.Image,
+) -> None:
+    print(docker_check.check_image_contents(destination_image))
+
+
+def test_destination_spec_in_container(destination_image: docker_check.Image) -> None:
+    print(docker_check.check_spec(destination_image))
+
+
+def test_destination_check_in_container(
+    destination_image: docker_check.Image, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    print(docker_check.check_check(destination_image, sandbox.url, tmp_path))
+
+
+def test_destination_write_in_container(
+    destination_image: docker_check.Image, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    print(docker_check.check_write(destination_image, sandbox.url, tmp_path))

@@ -4,11 +4,11 @@ A record names its task by `taskid` or `jobnumber` and holds `content` (text or 
 note filter: Internal Admin Only, Internal Only (the default), Show Client, Show Contractor, Show All) and
 `sticky`.
 Tasks are looked up with their notes (`join=notes`): by job number in batches (`IN`), by id one per call on
-AroFlo's secondary allowance while there are a few (else in batches too). A note whose text, once HTML tags and
-whitespace are normalized (AroFlo may wrap text in `<p>`), is already on its task is not written again: an
-identical note on the same task is written once, whether the record comes again in a later sync or a write's
-answer was lost. Notes for several tasks go in one POST (AroFlo's "POST Insert Notes to Task"), whose answer
-echoes each task's new notes.
+AroFlo's secondary allowance while there are a few (else in batches too). A note whose text, once HTML tags
+and whitespace are normalized (AroFlo may wrap text in `<p>`), is already on its task is not written again:
+an identical note on the same task is written once, whether the record comes again in a later sync or a
+write's answer was lost. Notes for several tasks go in one POST (AroFlo's "POST Insert Notes to Task"),
+whose answer echoes each task's new notes.
 
 >>> normalized("<p>Quote  sent&nbsp;to&amp;client</p>\\n")
 'Quote sent to&client'

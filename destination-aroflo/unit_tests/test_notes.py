@@ -106,7 +106,9 @@ def test_task_ids_are_looked_up_one_per_call_on_the_secondary_allowance():
 
 
 def test_more_than_a_few_task_ids_are_looked_up_in_one_call():
-    tasks = tuple({"taskid": f"JSZaTy{n:02d}", "jobnumber": str(2000 + n), "tasknotes": []} for n in range(11))
+    tasks = tuple(
+        {"taskid": f"JSZaTy{n:02d}", "jobnumber": str(2000 + n), "tasknotes": []} for n in range(11)
+    )
     fake = aroflo(tasks=tasks)
     fake.answers = [notes_posted(*(echo(t["taskid"], "Checked") for t in tasks))]
     tally = run(fake, *({"taskid": t["taskid"], "content": "Checked"} for t in tasks))
