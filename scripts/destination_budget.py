@@ -4,8 +4,8 @@
 
 Each scenario runs the real `destination-aroflo write` against a fresh sandbox (seed 42) and counts the calls
 the sandbox received: API calls, those counted against the daily 2,000, those on the secondary allowance
-(single-record reads), and POSTs. The formula they follow (docs/destination.md#how-the-destination-spends-
-arofloss-daily-budget):
+(single-record reads), and POSTs. The formula they follow (the section "How the destination spends AroFlo's
+daily budget" of docs/destination.md):
 
 * clients: ⌈clients in AroFlo / 500⌉ + ⌈archived clients / 500⌉ (the index, once per sync) + ⌈inserts / 50⌉ +
   ⌈updates / 50⌉ (inserts and updates are separate POSTs);
