@@ -7,12 +7,14 @@ AroFlo's secondary allowance). `write` resolves the catalog (`objects.py`), then
 
 from __future__ import annotations
 
+import argparse
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airbyte_cdk.destinations import Destination
+from airbyte_cdk.logger import is_platform_debug_log_enabled
 from airbyte_cdk.models import (
     AirbyteConnectionStatus,
     AirbyteMessage,
@@ -36,6 +38,17 @@ CHECK_LIMITS = {"request_timeout_seconds": 45, "max_retries": 1}
 
 
 class DestinationAroflo(Destination):
+    def parse_args(self, args: list[str]) -> argparse.Namespace:
+        """The CDK's commands, plus the source's `--debug` (or the platform's LOG_LEVEL=debug): every request
+        and answer logged, the credentials and the signature masked in them."""
+        parsed = super().parse_args([arg for arg in args if arg != "--debug"])
+        parsed.debug = "--debug" in args or is_platform_debug_log_enabled()
+        return parsed
+
+    def run_cmd(self, parsed_args: argparse.Namespace) -> Iterable[AirbyteMessage]:
+        logging.getLogger("airbyte").setLevel(logging.DEBUG if parsed_args.debug else logging.INFO)
+        yield from super().run_cmd(parsed_args)
+
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         client = AroFloClient({**config, **CHECK_LIMITS}, logger, name="check")
         since = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
