@@ -58,3 +58,28 @@ def test_an_unsupported_stream_or_mode_fails_before_anything_is_read_or_written(
     )
     assert "'invoices'" in error["message"] and "mode overwrite" in error["message"]
     assert control.stats()["requests"] == 0
+
+
+def test_check_proves_the_credentials_for_free(
+    sandbox: Sandbox, control: SandboxClient, tmp_path: Path
+) -> None:
+    orgid = control.truth("businessunits")[0]["orgid"]
+    config = write_json(tmp_path / "config.json", sandbox.connector_config(business_unit_id=orgid))
+    run = run_destination(["check", "--config", config])
+    assert [m["connectionStatus"]["status"] for m in run.of_type("CONNECTION_STATUS")] == ["SUCCEEDED"]
+    stats = control.stats()
+    assert (
+        sum(stats["daily_counted"].values()) == 0
+    )  # LastUpdate is free; the business unit by id is secondary
+    assert stats["secondary_counted"] == {"businessunits": 1}
+
+    missing = write_json(
+        tmp_path / "missing.json", sandbox.connector_config(business_unit_id="JCdKUyZRMCAgCg==")
+    )
+    [status] = [
+        m["connectionStatus"]
+        for m in run_destination(["check", "--config", missing]).of_type("CONNECTION_STATUS")
+    ]
+    assert (
+        status["status"] == "FAILED" and "no business unit with orgid JCdKUyZRMCAgCg==" in status["message"]
+    )
