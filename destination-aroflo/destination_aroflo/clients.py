@@ -50,9 +50,8 @@ class ClientWrites:
     modes: Mapping[str, DestinationSyncMode]  # by stream: a sync may write clients from several
     business_unit: str = ""
     _index: ClientIndex | None = None
-    _doubtful: dict[int, Outcome] = field(
-        default_factory=dict
-    )  # record number -> the write whose answer was lost
+    # record number -> the outcome of its write whose answer was lost (it counts if AroFlo shows it applied)
+    _doubtful: dict[int, Outcome] = field(default_factory=dict)
 
     def index(self) -> ClientIndex:
         if self._index is None:
