@@ -1,5 +1,6 @@
 """The Python components the manifest cannot express, one concern per module (docs/architecture.md)."""
 
+from source_aroflo.components.attachments import NewDocuments, ParentDocuments
 from source_aroflo.components.auth import AroFloHmacAuthenticator
 from source_aroflo.components.backoff import AroFloRateLimitBackoff
 from source_aroflo.components.change_position import StampChangePosition
@@ -17,6 +18,8 @@ __all__ = [
     "AroFloRateLimitBackoff",
     "AroFloTypes",
     "DropUnrequestedJoins",
+    "NewDocuments",
+    "ParentDocuments",
     "StampChangePosition",
     "StripWhitespace",
     "ZoneRecordExtractor",
