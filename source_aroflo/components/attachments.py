@@ -97,13 +97,13 @@ class AttachedTo:
         }
 
     def attached(self, parent: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-        """The parent's documents as AroFlo joins them (a list; a lone object is one document)."""
+        """The parent's documents as AroFlo joins them (a list; a lone object is one document; `{}` none)."""
         documents = parent.get(JOIN)
         if isinstance(documents, Mapping):
             documents = [documents]
         if not isinstance(documents, list):
             return []
-        return [document for document in documents if isinstance(document, Mapping)]
+        return [document for document in documents if isinstance(document, Mapping) and document]
 
     def documents(self, parent: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         """One record per attached document: the document's fields as sent, and the parent's identity."""
