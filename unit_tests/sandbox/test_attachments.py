@@ -54,9 +54,10 @@ def test_the_added_documents_leave_every_other_value_as_it_was(monkeypatch: pyte
             for key, value in old.joins.items():
                 grown = new.joins[key]
                 assert grown == value if key != "documentsandphotos" else grown[: len(value)] == value
-    assert generate(seed=7, now=NOW, scale=0.2).zones["invoices"][5].joins == with_documents.zones[
-        "invoices"
-    ][5].joins  # deterministic
+    assert (
+        generate(seed=7, now=NOW, scale=0.2).zones["invoices"][5].joins
+        == with_documents.zones["invoices"][5].joins
+    )  # deterministic
 
 
 def test_where_uploads_touch_their_parent_no_parent_was_last_written_before_its_newest_document():
