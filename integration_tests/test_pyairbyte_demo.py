@@ -2,7 +2,7 @@
 
 The demo runs in its own environment (`.venv-demo/`, PyAirbyte pinned by scripts/pyairbyte/uv.lock;
 `make test` creates it), never in the connector's `.venv/`. It is run here on a tenth of the sandbox's
-default data (the same 42 zones and the documents of 12 of them, 59 calls instead of 146) to keep CI short.
+default data (the same 42 zones and the documents of 12 of them, 59 calls instead of 154) to keep CI short.
 """
 
 from __future__ import annotations
