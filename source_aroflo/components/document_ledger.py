@@ -9,9 +9,11 @@ account's size (docs/aroflo.md#job-photos-and-attachments-as-files).
   delivered: nothing shows it is old.
 * **Delivered within the overlap.** The overlap would deliver the documents uploaded in the ten minutes before
   the position twice; the newest delivered ones (at most MAX_DELIVERED) are remembered with their upload time,
-  and not delivered again.
+  and not delivered again. They are saved only when the sync is over: a sync that stops halfway continues
+  at its last checkpoint, and the documents after it are delivered then, by the next sync.
 * **Files that could not be fetched.** Remembered with their parent (at most MAX_FAILED) and delivered again
-  the next time their parent is read; the cursor reads those parents again when it would not otherwise.
+  the next time their parent is read; the cursor reads those parents again when it would not otherwise. One
+  fetched at last is forgotten when the sync is over.
 * **Whether an upload changes the parent.** AroFlo does not document it, so the parents read show it: a
   parent whose own update time (where its records show one) is older than one of its documents was not changed
   by that upload (AroFlo's Tasks example is such a task); a parent updated within a minute after its newest
@@ -87,7 +89,11 @@ class DocumentLedger:
     delivered: dict[str, str] = field(default_factory=dict)  # documentid -> upload time, the newest delivered
     failed: dict[str, str] = field(default_factory=dict)  # documentid -> parent id: files still to fetch
     uploads: str | None = None  # CHANGES_PARENT, LEAVES_PARENT, or None (not shown yet)
-    evidence: UploadEvidence = field(default_factory=UploadEvidence)  # this sync's; not saved
+    # This sync's, kept in memory until it is over (settle): the evidence, the newest documents it delivered,
+    # the failed files it fetched at last.
+    evidence: UploadEvidence = field(default_factory=UploadEvidence)
+    sent: dict[str, str] = field(default_factory=dict)
+    fetched: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, data: Mapping[str, Any] | None, since: datetime | None) -> DocumentLedger:
@@ -117,25 +123,26 @@ class DocumentLedger:
     def wants(self, document: Mapping[str, Any]) -> bool:
         """Does this sync deliver the document (and fetch its file)?"""
         document_id = str(document.get("documentid") or "")
+        uploaded = moment_utc(document.get("uploadeddatetime"))
+        at = iso(uploaded) if uploaded is not None else None
+        if at is not None and self.sent.get(document_id) == at:
+            return False  # delivered already in this sync (a page read twice)
         if document_id in self.failed:
             return True
-        uploaded = moment_utc(document.get("uploadeddatetime"))
         if self.since is None or uploaded is None:
             return True
         if uploaded < self.since:
             return False
-        return self.delivered.get(document_id) != iso(uploaded)
+        return self.delivered.get(document_id) != at
 
     def note_delivered(self, document: Mapping[str, Any]) -> None:
-        """Remember a delivered document while it is among the newest MAX_DELIVERED (by upload time)."""
+        """Remember a delivered document while among this sync's newest MAX_DELIVERED (by upload time)."""
         document_id = str(document.get("documentid") or "")
         uploaded = moment_utc(document.get("uploadeddatetime"))
         if not document_id or uploaded is None:
             return
-        self.delivered[document_id] = iso(uploaded)
-        if len(self.delivered) > MAX_DELIVERED:
-            oldest = min(self.delivered, key=lambda k: (self.delivered[k], k))
-            del self.delivered[oldest]
+        self.sent[document_id] = iso(uploaded)
+        self.sent = _newest(self.sent)
 
     def file_result(self, document: Mapping[str, Any], fetched: bool) -> None:
         """A document's file arrived, or could not be fetched even with a fresh link."""
@@ -143,7 +150,7 @@ class DocumentLedger:
         if not document_id:
             return
         if fetched:
-            self.failed.pop(document_id, None)
+            self.fetched.add(document_id)
         elif document_id in self.failed or len(self.failed) < MAX_FAILED:
             self.failed[document_id] = str(document.get(PARENT_ID) or "")
         else:
@@ -169,9 +176,13 @@ class DocumentLedger:
     def settle(self, position: datetime | None, overlap: timedelta, read_in_full: bool) -> str | None:
         """The sync is over: forget the deliveries the next overlap cannot reach, and weigh this sync's
         evidence. Returns what changed in the verdict, for the log (None: nothing)."""
+        delivered = _newest({**self.delivered, **self.sent})
         if position is not None:
             horizon = iso(position - overlap)
-            self.delivered = {k: v for k, v in self.delivered.items() if v >= horizon}
+            delivered = {k: v for k, v in delivered.items() if v >= horizon}
+        self.delivered, self.sent = delivered, {}
+        self.failed = {k: v for k, v in self.failed.items() if k not in self.fetched}
+        self.fetched = set()
         evidence, self.evidence = self.evidence, UploadEvidence()
         before = self.uploads
         if evidence.after_update:
@@ -186,3 +197,11 @@ class DocumentLedger:
             else f"{evidence.with_update} parent(s) were updated within a minute after their newest upload, "
             f"none before one"
         )
+
+
+def _newest(delivered: dict[str, str]) -> dict[str, str]:
+    """The MAX_DELIVERED documents uploaded last (ties by id, so the choice never depends on order)."""
+    if len(delivered) <= MAX_DELIVERED:
+        return delivered
+    kept = sorted(delivered, key=lambda k: (delivered[k], k))[-MAX_DELIVERED:]
+    return {k: delivered[k] for k in kept}

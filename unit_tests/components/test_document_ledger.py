@@ -63,6 +63,8 @@ def test_the_memory_of_deliveries_keeps_the_newest_and_stays_small():
     ledger = DocumentLedger.load(None, since=None)
     for minute in range(500):  # a bulk upload: 500 photos in the ten minutes before the position
         ledger.note_delivered(document(f"JSZaXyBR{minute:08d}==", POSITION - timedelta(seconds=minute)))
+    assert len(ledger.sent) == MAX_DELIVERED
+    ledger.settle(POSITION, OVERLAP, read_in_full=True)
     assert len(ledger.delivered) == MAX_DELIVERED
     assert min(ledger.delivered.values()) == "2026-11-30T19:58:41Z"  # the newest 80 by upload time
     ledger.failed = {f"JSZaXyBR{n:08d}==": f"JSZaQyFS{n:08d}==" for n in range(MAX_FAILED)}
@@ -79,7 +81,20 @@ def test_a_file_that_could_not_be_fetched_is_delivered_again_until_it_arrives():
     restored = DocumentLedger.load(ledger.dump(), since=POSITION)
     assert restored.wants(old)
     restored.file_result(old, fetched=True)
+    assert restored.dump() == {"failed": {"old": "t9"}}  # until the sync that fetched it is over
+    restored.settle(POSITION, OVERLAP, read_in_full=False)
     assert not restored.wants(old) and restored.dump() is None
+
+
+def test_deliveries_are_saved_when_the_sync_is_over_and_not_delivered_twice_within_it():
+    ledger = DocumentLedger.load(None, since=POSITION - OVERLAP)
+    photo = document("new", POSITION + timedelta(minutes=1))
+    assert ledger.wants(photo)
+    ledger.note_delivered(photo)
+    assert not ledger.wants(photo)  # its page read again in the same sync (a resumed read steps back)
+    assert ledger.dump() is None  # a checkpoint before the sync is over: a sync that stops delivers it again
+    ledger.settle(POSITION + timedelta(minutes=5), OVERLAP, read_in_full=False)
+    assert ledger.dump() == {"delivered": {"new": "2026-11-30T20:01:00Z"}} and ledger.sent == {}
 
 
 def test_failed_files_are_bounded_and_forgotten_with_their_document_or_parent():
