@@ -120,8 +120,16 @@ class AttachedTo:
 class ParentDocuments(RecordExtractor):
     """The records of a `<parent>_documents` stream: every document attached to the page's parents.
 
-    A page `{"zoneresponse": {"tasks": [{"taskid": "a", "jobnumber": "7", "documentsandphotos": [d1, d2]},
-    {"taskid": "b", "documentsandphotos": []}]}}` gives two records, d1 and d2 with task a's identity.
+    >>> import json, requests
+    >>> page = requests.Response()
+    >>> page._content = json.dumps({"status": "0", "zoneresponse": {"tasks": [
+    ...     {"taskid": "a", "jobnumber": "7",
+    ...      "documentsandphotos": [{"documentid": "d1"}, {"documentid": "d2"}]},
+    ...     {"taskid": "b", "jobnumber": "8", "documentsandphotos": []}]}}).encode()
+    >>> extractor = ParentDocuments(config={}, parameters={"zone": "tasks", "id": "taskid",
+    ...     "documents_of": {"fields": ["taskid"], "reference": ["jobnumber"]}})
+    >>> [(r["documentid"], r["parent_id"], r["parent_reference"]) for r in extractor.extract_records(page)]
+    [('d1', 'a', '7'), ('d2', 'a', '7')]
     """
 
     config: Config
@@ -150,7 +158,14 @@ class DocumentGate(Protocol):
 class NewDocuments(RecordFilter):
     """Only the documents this sync delivers: on a parent read again, those uploaded since the previous sync
     (and those whose file could not be fetched before), never the ones already delivered. The stream's cursor
-    decides (`sync` is given by the component factory); without one, every document passes."""
+    decides (`sync` is given by the component factory); without one, every document passes.
+
+    >>> class Cursor:
+    ...     def delivers(self, document): return document["documentid"] != "old"
+    >>> documents = [{"documentid": "old"}, {"documentid": "new"}]
+    >>> list(NewDocuments(config={}, parameters={}, sync=Cursor()).filter_records(documents, stream_state={}))
+    [{'documentid': 'new'}]
+    """
 
     sync: DocumentGate | None = None
 
