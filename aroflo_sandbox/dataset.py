@@ -6,10 +6,18 @@ deterministic: the same arguments give the same records, byte for byte. ``Datase
 and ``delete`` (the sandbox's ``/_sandbox/mutate`` route) change a zone as a user would, and keep the
 parent's joins and totals, the visible last-updated fields and the change log in step; ``insert`` and
 ``touch`` do the same for writes through the API (``writes.py``: a client built from a POST, a task whose
-notes a POST added to)::
+notes a POST added to); ``attach`` (the ``/_sandbox/attach`` route) uploads a document or photo to a
+record::
 
     ds = generate(seed=42, now=datetime(2026, 3, 1, 12))
     ds.update("tasks", task_id, at)   -> the task's status moves on; its log entry moves to `at`
+    ds.attach("tasks", task_id, at)   -> a photo on the task's `documentsandphotos` join; the task itself
+                                         changes only where uploads change their parent (a setting)
+
+Whether uploading a document changes its parent record (its last-update fields, and so its LastUpdate
+entry) is not documented. AroFlo's Tasks example shows a photo uploaded some eighteen hours after its task's
+last update, so by default it does not; with ``uploads_touch_parent`` it does, and the generated records
+carrying documents are then last updated at their newest upload at the latest.
 
 Every public record is exactly what the API returns (see ``generator/``): scalars are strings
 (except Tasks ``priority`` 0 and LastUpdate ``isdeleted``), joinable keys are always present as
@@ -25,6 +33,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aroflo_sandbox import files
+from aroflo_sandbox.generator.attachments import Attacher, attach_documents, touch_parents
 from aroflo_sandbox.generator.builder import Builder
 from aroflo_sandbox.generator.plan import FACTORIES, populate
 from aroflo_sandbox.records import StoredRecord, creation_time
@@ -46,6 +55,8 @@ class Dataset:
     # stored link -> the live document carrying it (DocumentsAndPhotos records and joined documents alike);
     # built when a file is first asked for, forgotten on every change
     _documents: dict[str, dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+    uploads_touch_parent: bool = False  # does uploading a document change its parent record (`attach`)
+    _attacher: Attacher | None = field(default=None, repr=False, compare=False)
 
     def live(self, zone: Zone) -> list[StoredRecord]:
         """The zone's records that exist now (deleted ones are gone from AroFlo's answers); for LastUpdate,
@@ -128,6 +139,33 @@ class Dataset:
         self._documents = None
         self._changed(zone, key, rec, record_id, at)
         return rec
+
+    def attach(
+        self,
+        zone_param: str,
+        record_id: str,
+        at: datetime,
+        name: str | None = None,
+        size: int | None = None,
+        touches_parent: bool | None = None,
+    ) -> dict[str, Any]:
+        """Upload a document to a record (a photo to a task ...): it joins the record's `documentsandphotos`.
+        The record itself is changed (stamped and logged, as `update` does) only if `touches_parent`, by
+        default the dataset's `uploads_touch_parent`."""
+        zone, key = self._zone(zone_param)
+        rec = self._find(zone, key, record_id)
+        documents = rec.joins.get("documentsandphotos")
+        if not isinstance(documents, list):
+            raise ValueError(f"{zone.name} records carry no documentsandphotos join")
+        if self._attacher is None:
+            self._attacher = Attacher(self._builder, "later")
+        document = self._attacher.attachment(at, name=name, size=size)
+        documents.append(document)
+        self._documents = None
+        if self.uploads_touch_parent if touches_parent is None else touches_parent:
+            self._builder.stamp(key, rec, at)
+            self._log(zone, record_id, at, deleted=False)
+        return document
 
     def delete(self, zone_param: str, record_id: str, at: datetime) -> None:
         zone, key = self._zone(zone_param)
@@ -263,18 +301,23 @@ def _log_entry(zone: Zone, record_id: str, at: datetime, deleted: bool) -> Store
     )
 
 
-def generate(seed: int = 42, now: datetime | None = None, scale: float = 1.0) -> Dataset:
-    """Build the deterministic dataset for (seed, now, scale)."""
+def generate(
+    seed: int = 42, now: datetime | None = None, scale: float = 1.0, uploads_touch_parent: bool = False
+) -> Dataset:
+    """Build the deterministic dataset for (seed, now, scale); `uploads_touch_parent`: see the module."""
     if now is None:
         now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     now = now.replace(tzinfo=None, microsecond=0)
     b = Builder(seed, now, scale)
     populate(b)
+    attach_documents(b, seed)
+    if uploads_touch_parent:
+        touch_parents(b)
 
     # LastUpdate: one entry per tracked record (its last change), plus a few deletions of
     # records that no longer exist (isdeleted 1, docs/aroflo.md#lastupdate).
     entries: list[StoredRecord] = []
-    ds = Dataset(now=now, zones=b.recs, _builder=b)
+    ds = Dataset(now=now, zones=b.recs, _builder=b, uploads_touch_parent=uploads_touch_parent)
     for key, records in b.recs.items():
         zone = ZONES[key]
         if zone.lastupdate_name is None:

@@ -102,10 +102,13 @@ class SandboxState:
         credentials: Credentials = DEFAULT_CREDENTIALS,
         max_skew_seconds: float = 300.0,
         lastupdate_coverage: str = "all",
+        uploads_touch_parent: bool = False,
     ) -> None:
         self.lock = threading.RLock()
         self.credentials = credentials
-        self.dataset: Dataset = generate(seed=seed, now=now, scale=scale)
+        self.dataset: Dataset = generate(
+            seed=seed, now=now, scale=scale, uploads_touch_parent=uploads_touch_parent
+        )
         self.dataset.cover(lastupdate_coverage)
         self.limiter = RateLimiter(limits or Limits())
         self.faults = FaultInjector(faults)
@@ -490,6 +493,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send_json(200, {"coverage": state.dataset.lastupdate_coverage})
         if route == "mutate":
             return self._send_json(200, self._mutate(payload))
+        if route == "attach":
+            return self._send_json(200, self._attach(payload))
         return self._send_json(404, {"error": f"unknown control route {route}"})
 
     def _mutate(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -515,6 +520,26 @@ class Handler(BaseHTTPRequestHandler):
                 state.dataset.delete(zone.param, payload["id"], at)
                 return {"ok": True}
         return {"error": f"unknown op {payload.get('op')}"}
+
+    def _attach(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A document or photo uploaded to a record now (or `at`), as a user would (docs/sandbox.md)."""
+        state = self.server.state
+        at = datetime.fromisoformat(payload["at"]) if payload.get("at") else datetime.now(UTC)
+        at = at.replace(tzinfo=None, microsecond=0)
+        size = payload.get("sizeinbytes")
+        try:
+            with state.lock:
+                document = state.dataset.attach(
+                    payload["zone"],
+                    payload["id"],
+                    at,
+                    name=payload.get("name"),
+                    size=int(size) if size is not None else None,
+                    touches_parent=payload.get("touches_parent"),
+                )
+        except (KeyError, ValueError) as error:
+            return {"error": str(error)}
+        return {"ok": True, "document": document}
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):

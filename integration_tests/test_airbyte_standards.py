@@ -6,7 +6,7 @@ full-refresh read of every stream (records required in each stream and validated
 and a read with a bad catalog. The CDK also checks that no secret value appears in any output.
 
 Every scenario's `base_url` is pointed at one local AroFlo sandbox started for this module (a tenth of
-the default data: the same 42 zones and record shapes, 46 calls for a full read instead of 133), so
+the default data: the same 54 streams and record shapes, 58 calls for a full read instead of 153), so
 the suite needs no AroFlo account and no network. The connector is constructed as `airbyte-cdk
 connector test` constructs it (`SourceAroflo()`, the config given to check/discover/read); that command
 runs the same scenarios against a sandbox at the configured address (conftest.py, aroflo_testing).

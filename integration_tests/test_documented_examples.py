@@ -2,9 +2,10 @@
 
 The replay server (`aroflo_sandbox/replay.py`) answers each zone with its documented example records, as
 published, in documentation order; one full-refresh read of every stream, every join switched on (so no
-joined field is dropped as a placeholder). Per stream: every example record comes out meaning what AroFlo
-sent, valid against the stream's schema, with no AroFlo spelling left in a typed field, and no field the
-documentation shows left undeclared.
+joined field is dropped as a placeholder). A documents stream's examples are the documents AroFlo's
+examples show joined onto its parent zone's records, each with its parent's identity. Per stream: every
+example record comes out meaning what AroFlo sent, valid against the stream's schema, with no AroFlo
+spelling left in a typed field, and no field the documentation shows left undeclared.
 
 The same record often appears in several examples (with different joins filled): it comes out once per
 example, and each copy is compared with its own example, in documentation order. A destination that
@@ -26,6 +27,7 @@ from aroflo_sandbox.documented import example_records
 from aroflo_sandbox.harness import MANIFEST, STREAM_SCHEMAS, Run, catalog, run_connector, write_json
 from aroflo_sandbox.replay import ReplayServer
 from integration_tests.conftest import differences, format_checker, timezone_errors, without_change_fields
+from source_aroflo.components.attachments import AttachedTo
 
 PARAMETERS = {s["$parameters"]["name"]: s["$parameters"] for s in MANIFEST["streams"]}
 STREAMS = sorted(PARAMETERS)
@@ -43,7 +45,9 @@ AROFLO_SPELLING = re.compile(
 
 
 def fixtures(stream: str) -> list[dict[str, Any]]:
-    return example_records(PARAMETERS[stream]["zone"])
+    examples = example_records(PARAMETERS[stream]["zone"])
+    attached_to = AttachedTo.from_parameters(PARAMETERS[stream])
+    return examples if attached_to is None else [d for p in examples for d in attached_to.documents(p)]
 
 
 def key(stream: str, record: dict[str, Any]) -> tuple:
@@ -104,7 +108,7 @@ def raw_spellings(value: Any, schema: dict[str, Any], path: str = "") -> list[st
 def test_the_read_succeeds_and_replays_every_documented_record(replayed):
     assert replayed.returncode == 0, replayed.stderr[-3000:]
     assert replayed.errors == []
-    assert sum(len(fixtures(stream)) for stream in STREAMS) == 2579
+    assert sum(len(fixtures(stream)) for stream in STREAMS) == 2579 + 11  # 11 attached documents
     assert {s: len(replayed.records.get(s, [])) for s in STREAMS} == {s: len(fixtures(s)) for s in STREAMS}
 
 

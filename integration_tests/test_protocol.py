@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aroflo_sandbox.harness import STREAMS, SandboxClient, run_connector, write_json
+from aroflo_sandbox.harness import DOCUMENT_STREAMS, STREAMS, SandboxClient, run_connector, write_json
 
 SECRETS = ("u_encoded", "p_encoded", "org_encoded", "secret_key")
 
@@ -115,11 +115,17 @@ def test_check_with_a_wrong_user_says_permission_denied(control, sandbox, tmp_pa
     assert "uEncoded" in message
 
 
-def test_discover_lists_42_streams_with_their_keys_and_spends_no_call(
+def test_discover_lists_54_streams_with_their_keys_and_spends_no_call(
     control: SandboxClient, config_path: str
 ):
+    """The 42 zones, and the documents attached to 12 of them: file streams, one record per document."""
     run = run_connector(["discover", "--config", config_path])
     streams = {s["name"]: s for s in run.of_type("CATALOG")[0]["catalog"]["streams"]}
-    assert sorted(streams) == STREAMS and len(streams) == 42
-    assert {name: s["source_defined_primary_key"] for name, s in streams.items()} == EXPECTED_KEYS
+    assert sorted(streams) == sorted(STREAMS + list(DOCUMENT_STREAMS)) and len(streams) == 54
+    keys = {**EXPECTED_KEYS, **{name: [["parent_id"], ["documentid"]] for name in DOCUMENT_STREAMS}}
+    assert {name: s["source_defined_primary_key"] for name, s in streams.items()} == keys
+    assert {name for name, s in streams.items() if s.get("is_file_based")} == {
+        "documents_and_photos",
+        *DOCUMENT_STREAMS,
+    }
     assert control.stats()["requests"] == 0

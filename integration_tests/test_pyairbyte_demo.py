@@ -2,7 +2,7 @@
 
 The demo runs in its own environment (`.venv-demo/`, PyAirbyte pinned by scripts/pyairbyte/uv.lock;
 `make test` creates it), never in the connector's `.venv/`. It is run here on a tenth of the sandbox's
-default data (the same 42 zones, 47 calls instead of 134) to keep CI short.
+default data (the same 42 zones and the documents of 12 of them, 59 calls instead of 154) to keep CI short.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def test_demo_syncs_every_stream_into_duckdb_and_matches_the_sandbox(
 
     rows = {m.group(1): m for line in process.stdout.splitlines() if (m := ROW.match(line.strip()))}
     total = rows.pop("total")
-    assert len(rows) == 42, sorted(rows)
+    assert len(rows) == 54, sorted(rows)  # 42 zones, and the documents attached in 12 of them
     for stream, row in rows.items():
         records, truth, calls = int(row.group(2)), int(row.group(3)), int(row.group(4))
         assert records == truth > 0, stream
@@ -82,18 +82,27 @@ def test_demo_fails_when_a_count_differs_from_the_sandbox(demo_python: Path, tmp
     assert "<-- MISMATCH" in process.stdout and "business_units" in process.stdout
 
 
-def test_demo_saves_the_documents_and_photos_files(demo_python: Path, tmp_path: Path) -> None:
-    """`--files DIR`: every document's file in DIR, and the count and bytes it reports are those in DIR."""
+def test_demo_saves_the_documents_and_the_task_photos_by_job_number(
+    demo_python: Path, tmp_path: Path
+) -> None:
+    """`--files DIR`: every file of the Document Directory and every task photo in DIR, the photos in folders
+    by job number; the count and bytes it reports are those in DIR."""
     folder = tmp_path / "files"
     process = run_demo(
         demo_python, tmp_path, "--scale", "0.1", "--streams", "documents_and_photos", "--files", str(folder)
     )
     assert process.returncode == 0, (process.stdout + process.stderr)[-4000:]
-    pattern = r"Documents and photos: ([\d,]+) files, ([\d,]+) bytes written to (\S+) in"
-    said = re.search(pattern, process.stdout)
-    assert said, process.stdout[-2000:]
-    files, size = (int(value.replace(",", "")) for value in said.groups()[:2])
-    written = [path for path in folder.rglob("*") if path.is_file()]
-    assert Path(said.group(3)) == folder.resolve()
-    assert (len(written), sum(path.stat().st_size for path in written)) == (files, size)
-    assert files >= 20 and "MISMATCH" not in process.stdout
+    assert "MISMATCH" not in process.stdout
+    for title, stream in (
+        ("Documents and photos", "documents_and_photos"),
+        ("Task photos", "task_documents"),
+    ):
+        said = re.search(rf"{title}[^:]*: ([\d,]+) files, ([\d,]+) bytes written to (\S+)", process.stdout)
+        assert said, process.stdout[-2000:]
+        files, size = (int(value.replace(",", "")) for value in said.groups()[:2])
+        written = [path for path in (folder / stream).rglob("*") if path.is_file()]
+        assert Path(said.group(3)).parent == folder.resolve() / stream
+        assert (len(written), sum(path.stat().st_size for path in written)) == (files, size)
+        assert files >= 10, stream
+        if stream == "task_documents":  # task_documents/<job number>/<documentid>-<name>
+            assert all(path.parent.name.isdigit() for path in written)

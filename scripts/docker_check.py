@@ -458,8 +458,17 @@ def _assert_no_secrets(run: Run, config: dict[str, Any]) -> None:
 
 
 def sandbox_truth(sandbox_url: str) -> dict[str, int]:
+    """Records per stream: each zone's, and for a `<parent>_documents` stream the documents on its parents."""
+    from aroflo_sandbox.harness import DOCUMENT_STREAMS
+
     zones = requests.get(sandbox_url + "_sandbox/zones", timeout=30).json()
-    return {entry["stream"]: entry["count"] for entry in zones.values()}
+    truth = {entry["stream"]: entry["count"] for entry in zones.values()}
+    for stream, zone in DOCUMENT_STREAMS.items():
+        parents = requests.get(
+            sandbox_url + "_sandbox/truth", params={"zone": zone, "join": "documentsandphotos"}, timeout=60
+        ).json()["records"]
+        truth[stream] = sum(len(parent.get("documentsandphotos") or []) for parent in parents)
+    return truth
 
 
 def checks(image: Image, sandbox_url: str, folder: Path, truth: dict[str, int]) -> list[tuple[str, Any]]:

@@ -39,7 +39,26 @@ def full_read_where(plan: ZonePlan) -> str:
     return text
 
 
+def document_changes(plan: ZonePlan) -> str:
+    """A documents stream: the documents uploaded since the last sync, found by re-reading the parents until
+    uploads are shown to change them (by their own update time, where their records show one), then as the
+    parent zone's changes are found. No deletions."""
+    attached_to = plan.attached_to
+    assert attached_to is not None
+    text = "documents uploaded since the last sync: the parents re-read in full every `fallback_reread_hours`"
+    if attached_to.updated is None:
+        return f"{text} (their records show no update time to show whether an upload changes them)"
+    text += f" until uploads are shown to change their {_code(attached_to.updated)}; then LastUpdate "
+    text += f"`zonename = {plan.change_log}` once shown to log it, until then "
+    if plan.updated:
+        created = f" or {_code(plan.created.name)}" if plan.created else ""
+        return text + f"a window on {_code(plan.updated.name)}{created}"
+    return text + "the re-reads"
+
+
 def changes(plan: ZonePlan) -> str:
+    if plan.attached_to is not None:
+        return document_changes(plan)
     if plan.zone.lower() == "lastupdate":
         return "its own `lastupdateutc` (10-minute overlap); free"
     if plan.change_log:
@@ -69,8 +88,10 @@ def table() -> str:
             where = full_read_where(plan)
             start = f"`{plan.date_field.name}`" if plan.date_field else "— (all history)"
         keys = ", ".join(f"`{k}`" for k in parameters["primary_key"])
+        joined = "[].documentsandphotos[]" if plan.attached_to else ""  # a documents stream's records
+        record_key = f"`{plan.record_key}{joined}`"
         rows.append(
-            f"| `{plan.stream}` | `{plan.zone}` | `{plan.record_key}` | {keys} | {where} | {start} "
+            f"| `{plan.stream}` | `{plan.zone}` | {record_key} | {keys} | {where} | {start} "
             f"| {changes(plan)} |"
         )
     return "\n".join(rows)

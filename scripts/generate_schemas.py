@@ -21,6 +21,11 @@ small references to other records (`REFERENCES`: user, org, client, location ...
 field seen at a place is one of theirs. A line-item zone's records are its parent's joined lines
 (`STREAM_RECORDS`): quote_line_items and quotes `lines[]` share `quote_line`, and so on.
 
+**Documents of a parent zone.** A `<parent>_documents` stream's records are the documents joined onto its
+parent zone's records (the shared `document`), plus who the parent is: `parent_zone`, `parent_id`,
+`parent_reference`, and the parent's identifying fields (`documents_of.fields`) typed as in the parent's
+own stream.
+
 **Unions.** A field AroFlo sends in two shapes is declared as both, which the normalizer reads either way:
 TaskTypes `businessunit` (an object in one documented response, a one-element array in another) is
 `["null", "array", "object"]` with the same `org_ref` for the object and the items; a project's `location`
@@ -263,6 +268,10 @@ NUMBERS = frozenset(
 )
 KINDS_BY_NAME = (("boolean", BOOLEANS), ("integer", INTEGERS), ("number", NUMBERS))
 DESCRIPTIONS = {
+    "parent_zone": "The AroFlo zone of the record the document is attached to (tasks, quotes, invoices ...).",
+    "parent_id": "The id of the record the document is attached to (its taskid, quoteid, invoiceid, ...).",
+    "parent_reference": "The attached-to record's reference for people: a task's or quote's job number, an "
+    "invoice's number, a client's name, ...; null when blank. The files' folder (the parent's id when null).",
     "url": "Signed link to the file, valid only until url_expires_at (ten minutes after AroFlo sent it): "
     "fetch the file within that time or store documentid and request a fresh link. Not durable data.",
     "url_expires_at": "When url stops working (UTC), from the link's `expires` parameter.",
@@ -423,11 +432,14 @@ def manifest_streams() -> list[dict[str, Any]]:
 
 
 def fold(streams: list[dict[str, Any]]) -> tuple[dict[str, Record], Definitions]:
-    """Every documented example record and every sandbox record, folded per stream."""
+    """Every documented example record and every sandbox record, folded per stream (a documents stream's
+    records are its parent zone's joined documents, folded with the parent's)."""
     definitions = Definitions()
     dataset = generate()
     records: dict[str, Record] = {}
     for stream in streams:
+        if "documents_of" in stream:
+            continue
         zone = stream["zone"].lower()
         shared = STREAM_RECORDS.get(stream["name"])
         record = definitions.shared(shared) if shared else Record(stream["name"])
@@ -494,12 +506,36 @@ def check_joins_declared(stream: dict[str, Any], properties: dict[str, Any]) -> 
                 raise SystemExit(f"{stream['name']}.{field} (join {join}) is not declared with its fields")
 
 
+def documents_properties(
+    stream: dict[str, Any], streams: list[dict[str, Any]], records: dict[str, Record]
+) -> dict[str, Any]:
+    """A `<parent>_documents` stream's fields: the shared `document`, the parent's identity, the cursor."""
+    parent = next(
+        records[s["name"]] for s in streams if s["zone"] == stream["zone"] and "documents_of" not in s
+    )
+    properties: dict[str, Any] = {"$ref": f"{SHARED}document/properties"}
+    for name in ("parent_zone", "parent_id", "parent_reference"):
+        properties[name] = {"type": ["null", "string"], "description": DESCRIPTIONS[name]}
+    for name in stream["documents_of"]["fields"]:
+        properties[name] = place_schema(parent.fields[name], name, parent)
+    properties["_ab_cdc_updated_at"] = CHANGE_FIELDS["_ab_cdc_updated_at"]  # deletions are not told
+    return properties
+
+
 def stream_schemas() -> dict[str, Any]:
     """`shared` definitions first, then each stream's schema."""
     streams = manifest_streams()
     records, definitions = fold(streams)
     schemas: dict[str, Any] = {}
     for stream in streams:
+        if "documents_of" in stream:
+            schemas[stream["name"]] = {
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "type": "object",
+                "additionalProperties": True,
+                "properties": documents_properties(stream, streams, records),
+            }
+            continue
         record = records[stream["name"]]
         properties = object_schema(record)["properties"]
         check_joins_declared(stream, properties)

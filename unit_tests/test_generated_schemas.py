@@ -16,6 +16,7 @@ import yaml
 from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
 
 from aroflo_sandbox.documented import example_records
+from source_aroflo.components.attachments import AttachedTo
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = yaml.safe_load((ROOT / "source_aroflo" / "manifest.yaml").read_text())
@@ -94,12 +95,31 @@ def undeclared(record: Any, schema: dict[str, Any], path: str = "") -> list[str]
     ]
 
 
+def documented_records(stream: str) -> list[dict[str, Any]]:
+    """The stream's records in AroFlo's examples: the zone's, or a documents stream's documents joined onto
+    its parent zone's records (with the parent's identity, as the connector delivers them)."""
+    examples = example_records(STREAMS[stream]["zone"])
+    attached_to = AttachedTo.from_parameters(STREAMS[stream])
+    return examples if attached_to is None else [d for p in examples for d in attached_to.documents(p)]
+
+
 @pytest.mark.parametrize("stream", sorted(STREAMS))
 def test_every_field_of_the_documented_examples_is_declared(stream):
-    found = {
-        p for record in example_records(STREAMS[stream]["zone"]) for p in undeclared(record, RESOLVED[stream])
-    }
+    found = {p for record in documented_records(stream) for p in undeclared(record, RESOLVED[stream])}
     assert sorted(found) == []
+
+
+def test_the_documented_attachments_are_documents_stream_records():
+    """AroFlo's examples show documents joined onto tasks, quotes, purchase orders, work orders, clients,
+    users and assets: each is a record of its documents stream, every field declared (the test above)."""
+    shown = {s for s in STREAMS if "documents_of" in STREAMS[s] and documented_records(s)}
+    assert shown == {
+        f"{parent}_documents"
+        for parent in ("task", "quote", "purchase_order", "work_order", "client", "user", "asset")
+    }
+    [task_photo] = documented_records("task_documents")  # Tasks' "Get Tasks with documentsandphotos"
+    assert task_photo["jobnumber"] == task_photo["parent_reference"] == "1050"
+    assert task_photo["name"] == "hippo birdie two ewe.jpg" and task_photo["parent_zone"] == "tasks"
 
 
 @pytest.mark.parametrize("stream", sorted(s for s, p in STREAMS.items() if p.get("join_fields")))

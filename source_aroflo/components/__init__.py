@@ -6,6 +6,7 @@ them here with the source's own components.
 
 from aroflo_client.backoff import AroFloRateLimitBackoff
 from aroflo_client.errors import AroFloErrorHandler
+from source_aroflo.components.attachments import NewDocuments, ParentDocuments
 from source_aroflo.components.auth import AroFloHmacAuthenticator
 from source_aroflo.components.change_position import StampChangePosition
 from source_aroflo.components.config import StripWhitespace
@@ -21,6 +22,8 @@ __all__ = [
     "AroFloRateLimitBackoff",
     "AroFloTypes",
     "DropUnrequestedJoins",
+    "NewDocuments",
+    "ParentDocuments",
     "StampChangePosition",
     "StripWhitespace",
     "ZoneRecordExtractor",

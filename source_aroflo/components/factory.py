@@ -14,6 +14,8 @@
 * A stream's `file_uploader` becomes a `files.StreamingFileUploader` (the CDK's holds every file in memory),
   and only when the catalog asks for the stream's files (`include_files`); otherwise the stream reads its
   records exactly as without one. Discover still marks it file-capable (`is_file_based`).
+* A `<parent>_documents` stream reads its parents with the `documentsandphotos` join whatever the config's
+  `joins` say for the parent stream, and its uploader tells its cursor which files could not be fetched.
 
 `SourceAroflo` adopts the factory the CDK builds (the CDK offers no way to pass one in).
 """
@@ -43,6 +45,7 @@ from airbyte_cdk.sources.types import Config
 
 from aroflo_client import limits
 from aroflo_client.budget import DailyBudget
+from source_aroflo.components.attachments import JOIN
 from source_aroflo.components.changes import ChangeLog
 from source_aroflo.components.files import FreshLink, StreamingFileUploader
 from source_aroflo.components.joins import chosen_joins
@@ -115,10 +118,15 @@ class AroFloComponentFactory(ModelToComponentFactory):
             reference_interval=timedelta(hours=float(config.get("reference_reread_hours", 24))),
             fallback_interval=timedelta(hours=float(config.get("fallback_reread_hours", 0))),
             single_fetch_limit=int(config.get("single_fetch_limit", 500)),
-            joins=tuple(chosen_joins(config, name, list(plan.default_joins))),
+            joins=self._joins(name, plan, config),
             incremental=configured is None or configured.sync_mode == SyncMode.incremental,
             first_reads_unfinished=self._first_reads_unfinished(name),
         )
+
+    @staticmethod
+    def _joins(name: str, plan: ZonePlan, config: Config) -> tuple[str, ...]:
+        """The config's joins for the stream; a documents stream's parents, their documents alone."""
+        return (JOIN,) if plan.attached_to else tuple(chosen_joins(config, name, list(plan.default_joins)))
 
     def _first_reads_unfinished(self, name: str) -> bool:
         """Does another selected incremental stream still have its first full read ahead or unfinished?"""
@@ -169,6 +177,7 @@ class AroFloComponentFactory(ModelToComponentFactory):
                 self.create_component(HttpRequesterModel, by_id, config, name=f"{stream} (by id)"), sync.plan
             ),
             stream=stream,
+            on_result=sync.file_result if sync.plan.attached_to else None,
         )
 
     # ---- collaborators for the components that ask ---------------------------------------------------------

@@ -1,9 +1,9 @@
 """Documents and photos as files, through Airbyte's file transfer (docs/aroflo.md).
 
-The manifest declares the `documents_and_photos` stream's `file_uploader` the CDK way (a requester for the
-link, the link's place in the record, the file's name). The CDK's own uploader holds every file whole in
-memory (`response.content`), so the component factory builds this one from the same parts, and only when the
-sync's catalog asks for the stream's files (`include_files`):
+The manifest declares the `file_uploader` of `documents_and_photos` and of every `<parent>_documents` stream
+the CDK way (a requester for the link, the link's place in the record, the file's name). The CDK's own
+uploader holds every file whole in memory (`response.content`), so the component factory builds this one from
+the same parts, and only when the sync's catalog asks for the stream's files (`include_files`):
 
 * a file is downloaded as soon as its record is read, while the rest of its page waits: AroFlo's links expire
   ten minutes after it sent them. The body is streamed to Airbyte's staging directory in 1 MiB chunks and
@@ -13,9 +13,9 @@ sync's catalog asks for the stream's files (`include_files`):
   document named `../../etc/passwd` stays inside the staging directory;
 * a download that fails (the link expired or refused, 403/404/410; a transfer broken off; the document host
   failing after the requester's retries) is tried once more with a fresh link, read from the record fetched
-  again by its id (one call, on AroFlo's secondary allowance of single-record reads). A file that still cannot
-  be fetched is reported by a warning naming the document; its record is delivered without `file_reference`
-  and the sync goes on.
+  again by its id (one call, on AroFlo's secondary allowance of single-record reads; for an attached document,
+  its parent with its documents). A file that still cannot be fetched is reported by a warning naming the
+  document; its record is delivered without `file_reference` and the sync goes on.
 
 >>> safe_name("../Site photos/IMG 01.jpg")
 '_Site photos_IMG 01.jpg'
@@ -27,9 +27,9 @@ import json
 import logging
 import os
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import closing
-from dataclasses import InitVar, dataclass
+from dataclasses import InitVar, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from airbyte_cdk.sources.utils.files_directory import get_files_directory
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from aroflo_client.envelope import Envelope
+from source_aroflo.components.attachments import JOIN, PARENT_ID, PARENT_REFERENCE, PARENT_ZONE
 from source_aroflo.components.plan import ZonePlan
 
 LOGGER = logging.getLogger("airbyte")
@@ -91,22 +92,31 @@ def _safe_values(value: Any) -> Any:
 @dataclass
 class FreshLink:
     """A document's current link, from its record read again by id (AroFlo's signed requester, one call on the
-    secondary allowance: one `=` clause on the record id)."""
+    secondary allowance: one `=` clause on the record id). An attached document's record is its parent's: the
+    parent is read again with its documents, and the document found among them."""
 
     requester: Requester
     plan: ZonePlan
 
-    def of(self, record_id: str) -> str | None:
-        response = self.requester.send_request(
-            request_params={
-                "zone": self.plan.zone,
-                "where": self.plan.ids_where([record_id]),
-                "page": "1",
-                "pageSize": "1",
-            }
-        )
+    def record_id(self, document: Mapping[str, Any]) -> str:
+        return str(document.get(self.plan.id_field or "") or "")
+
+    def of(self, document: Mapping[str, Any]) -> str | None:
+        params = {
+            "zone": self.plan.zone,
+            "where": self.plan.ids_where([self.record_id(document)]),
+            "page": "1",
+            "pageSize": "1",
+        }
+        attached_to = self.plan.attached_to
+        if attached_to is not None:
+            params["join"] = JOIN
+        response = self.requester.send_request(request_params=params)
         records = Envelope.read(response).records(self.plan.record_key)
-        url = records[0].get("url") if records else None
+        found: Mapping[str, Any] | None = records[0] if records else None
+        if found is not None and attached_to is not None:
+            found = attached_to.document_in(found, document.get("documentid"))
+        url = found.get("url") if found else None
         return url if isinstance(url, str) and url else None
 
 
@@ -127,6 +137,8 @@ class StreamingFileUploader(FileUploader):
     filename_extractor: str
     fresh_link: FreshLink
     stream: str
+    # Told whether each record's file arrived (a documents stream's cursor remembers the ones that did not).
+    on_result: Callable[[Mapping[str, Any], bool], None] | None = field(default=None, repr=False)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._file_name = InterpolatedString.create(self.filename_extractor, parameters=parameters)
@@ -146,7 +158,9 @@ class StreamingFileUploader(FileUploader):
                     f"{self.stream}: the file of {document} could not be fetched ({second}); its record is "
                     f"delivered without the file. The next sync that reads the record fetches it again."
                 )
+                self._report(record, fetched=False)
                 return
+        self._report(record, fetched=True)
         record.file_reference = AirbyteRecordMessageFileReference(
             staging_file_url=str(target),
             source_file_relative_path=str(relative),
@@ -165,10 +179,13 @@ class StreamingFileUploader(FileUploader):
             raise DownloadFailed("the record carries no link")
         return targets[0]
 
+    def _report(self, record: Record, fetched: bool) -> None:
+        if self.on_result is not None:
+            self.on_result(record.data, fetched)
+
     def _fresh_link(self, record: Record) -> str:
-        record_id = str(record.data.get(self.fresh_link.plan.id_field or "") or "")
         try:
-            url = self.fresh_link.of(record_id) if record_id else None
+            url = self.fresh_link.of(record.data) if self.fresh_link.record_id(record.data) else None
         except (AirbyteTracedException, requests.RequestException) as error:
             raise DownloadFailed(f"reading the record again failed: {error}") from error
         if url is None:
@@ -202,7 +219,10 @@ class StreamingFileUploader(FileUploader):
         return size
 
     def _describe(self, record: Record) -> str:
-        plan = self.fresh_link.plan
-        record_id = record.data.get(plan.id_field or "")
-        name = record.data.get("name")
-        return f"document {record_id}" + (f" ({name})" if name else "")
+        """`document JSYqQy1RLEAgCg== (hippo.jpg)`, and for an attached one `of tasks 1050`."""
+        data = record.data
+        name = data.get("name")
+        text = f"document {data.get('documentid')}" + (f" ({name})" if name else "")
+        if self.fresh_link.plan.attached_to is not None:
+            text += f" of {data.get(PARENT_ZONE)} {data.get(PARENT_REFERENCE) or data.get(PARENT_ID)}"
+        return text

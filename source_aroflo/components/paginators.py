@@ -95,6 +95,8 @@ class AroFloPaginator(PaginationStrategy):
                 failure_type=FailureType.system_error,
             )
         if self.sync is not None and stream_slice is not None:
+            if self.sync.plan.attached_to is not None:  # records are documents: the cursor sees their parents
+                self.sync.observe_parents(stream_slice, answer.records(self.sync.plan.record_key))
             self.sync.page_read(stream_slice, ask.page, ask.page_size, last_record)
         rows = answer.rows if answer.rows is not None else last_page_size
         return None if ask.is_last(rows, answer.page_size) else ask.next().token()
@@ -109,12 +111,17 @@ class AroFloPaginator(PaginationStrategy):
             return less
         if stream_slice is not None and stream_slice.get("splittable"):
             raise RequestWindowSplitRequiredException(self._stream, f"AroFlo answered {what}")
+        files = self.sync is not None and self.sync.plan.attached_to is not None
         raise AirbyteTracedException(
             message=(
                 f"AroFlo keeps finding {self._stream} {what} even at {MIN_PAGE_SIZE} records a page, and "
-                f"zone "
-                f"{_zone(stream_slice)} has no documented date field to read it in narrower "
-                f"windows. Turn its joins off (Joined Detail) and retry, or contact AroFlo support."
+                + (
+                    "a stream that delivers files cannot be read in narrower date windows: its parents carry "
+                    "more documents than AroFlo answers at once. Please report it to AroFlo support."
+                    if files
+                    else f"zone {_zone(stream_slice)} has no documented date field to read it in narrower "
+                    f"windows. Turn its joins off (Joined Detail) and retry, or contact AroFlo support."
+                )
             ),
             failure_type=FailureType.transient_error,
         )

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from source_aroflo.components.attachments import AttachedTo
+
 EPOCH = "1900-01-01"  # before any AroFlo record; also SQL Server's smalldatetime minimum
 DATE = "%Y-%m-%d"
 DATETIME = "%Y-%m-%d %H:%M:%S"
@@ -82,6 +84,8 @@ class ZonePlan:
     record_updated: str | None  # the records' own UTC update time (evidence that LastUpdate logs the zone)
     default_joins: tuple[str, ...] = ()
     join_fields: Mapping[str, tuple[str, ...]] | None = None
+    # A `<parent>_documents` stream: the zone is the parent's, the records its attached documents.
+    attached_to: AttachedTo | None = None
 
     @classmethod
     def from_parameters(cls, parameters: Mapping[str, Any]) -> ZonePlan:
@@ -107,7 +111,14 @@ class ZonePlan:
             record_updated=updated.get("in_records"),
             default_joins=tuple(parameters.get("default_joins") or ()),
             join_fields={k: tuple(v) for k, v in (parameters.get("join_fields") or {}).items()},
+            attached_to=AttachedTo.from_parameters(parameters),
         )
+
+    @property
+    def keeps_ids(self) -> bool:
+        """Full reads keep the ids they find, to find deletions by comparing them with the next read; a
+        documents stream's records are not its zone's, and it tells no deletions (its state stays small)."""
+        return self.id_field is not None and self.attached_to is None
 
     @property
     def optional_where(self) -> bool:

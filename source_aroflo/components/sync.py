@@ -17,6 +17,10 @@ entries were already fetched, whether AroFlo's change log covers the zone), so t
    when it has one, else a full re-read (deletions found by comparing ids) every `fallback_interval`.
 4. **Reference zones** (no change log): re-read at most every `reference_interval`, deletions by comparing
    ids.
+5. **Documents of a parent zone** (`<parent>_documents`): the parent zone read as above, its records the
+   documents attached to the parents (`attachments.py`); the documents a sync delivers, and whether uploads
+   are shown to change their parent (until then the parents are re-read in full), are the stream's
+   `document_ledger.DocumentLedger`. Its records are not its zone's: it keeps no ids and tells no deletions.
 
 Each partition is one slice; `stream_slices` plans them, `observe`/`page_read`/`close_partition` (worker
 threads) record what was read, and the state is emitted after every page and partition.
@@ -45,6 +49,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from aroflo_client.budget import DailyBudget
 from source_aroflo.components.changes import ChangeLog, Entry
+from source_aroflo.components.document_ledger import DocumentLedger
 from source_aroflo.components.plan import DATE, ZonePlan
 from source_aroflo.components.sync_state import (
     CURSOR_FIELD,
@@ -122,6 +127,9 @@ class ZoneSync(Cursor):
         self._generated_all = False
         self._finish: Callable[[], None] | None = None  # what finishing all of this sync's partitions means
         self._done = False
+        # A documents stream's memory of what it delivered; None for every other stream.
+        self._ledger = DocumentLedger.load(self._state.documents, since=None) if plan.attached_to else None
+        self._read_in_full = False  # a full read of the zone finished in this sync
 
     # ---- the Cursor interface ------------------------------------------------------------------------------
     @property
@@ -131,7 +139,7 @@ class ZoneSync(Cursor):
     @property
     def state(self) -> MutableMapping[str, Any]:
         with self._lock:
-            return self._state.dump()
+            return self._current().dump()
 
     def should_be_synced(self, record: Record) -> bool:
         return True
@@ -149,21 +157,56 @@ class ZoneSync(Cursor):
             self._complete_if_done()
 
     def observe(self, record: Record) -> None:
-        record_id = str(record.data.get(self.plan.id_field, "")) if self.plan.id_field else ""
+        if self.plan.attached_to is not None:
+            return  # a document, not a record of the zone: its parent was observed (observe_parents)
         with self._lock:
             read = self._reads.get(id(record.associated_slice))
-            if read is None or not record_id:
-                return
-            if read.kind == "fetch":
-                read.seen.add(record_id)
-                return
-            if read.kind == "full":
-                self._count += 1
-            if self._ids is not None:
-                self._ids.add(record_id)
-                if len(self._ids) > MAX_KEPT_IDS:
-                    self._ids = None
-            self._note_newest(record.data, record_id)
+            if read is not None:
+                self._observe(read, record.data)
+
+    def _observe(self, read: _Read, data: Mapping[str, Any]) -> None:
+        record_id = str(data.get(self.plan.id_field, "")) if self.plan.id_field else ""
+        if not record_id:
+            return
+        if read.kind == "fetch":
+            read.seen.add(record_id)
+            return
+        if read.kind == "full":
+            self._count += 1
+        if self._ids is not None:
+            self._ids.add(record_id)
+            if len(self._ids) > MAX_KEPT_IDS:
+                self._ids = None
+        self._note_newest(data, record_id)
+
+    # ---- a documents stream: its parents, the documents it delivers, their files --------------------------
+    def observe_parents(self, stream_slice: StreamSlice, parents: Iterable[Mapping[str, Any]]) -> None:
+        """A page of a documents stream's parent zone was read (the paginator reports it): the parents count
+        as the zone's records, and show whether uploads change them."""
+        attached_to = self.plan.attached_to
+        assert attached_to is not None and self._ledger is not None
+        with self._lock:
+            read = self._reads.get(id(stream_slice))
+            for parent in parents:
+                self._ledger.evidence.add(parent, attached_to)
+                self._ledger.forget_detached(parent, attached_to)
+                if read is not None:
+                    self._observe(read, parent)
+
+    def delivers(self, document: Mapping[str, Any]) -> bool:
+        """Does this sync deliver the document? (`attachments.NewDocuments` asks for each one.)"""
+        assert self._ledger is not None
+        with self._lock:
+            wanted = self._ledger.wants(document)
+            if wanted:
+                self._ledger.note_delivered(document)
+            return wanted
+
+    def file_result(self, document: Mapping[str, Any], fetched: bool) -> None:
+        """The file uploader fetched a document's file, or gave up on it (fetched again with its parent)."""
+        if self._ledger is not None:
+            with self._lock:
+                self._ledger.file_result(document, fetched)
 
     def close_partition(self, partition: Partition) -> None:
         with self._lock:
@@ -261,13 +304,18 @@ class ZoneSync(Cursor):
     # ---- planning a sync -----------------------------------------------------------------------------------
     def _plan(self) -> Iterator[StreamSlice]:
         state, now = self._state, self._clock()
+        if self._ledger is not None and self.settings.incremental and state.position is not None:
+            self._ledger.since = state.position - self.settings.overlap
         if not self.settings.incremental:
             yield from self._start_full_read(now, keep_ids=False)
         elif state.full_read is not None:
             yield from self._resume_full_read(state.full_read)
         elif state.position is None:
             LOGGER.info(f"{self.plan.stream}: first sync, a full read of zone {self.plan.zone}.")
-            yield from self._start_full_read(now, keep_ids=self.plan.id_field is not None)
+            yield from self._start_full_read(now, keep_ids=self.plan.keeps_ids)
+        elif self._ledger is not None and not self._ledger.uploads_change_parent:
+            why = "uploading a document is not shown to change its parent"
+            yield from self._reread_if_due(now, self.settings.fallback_interval, why)
         elif self.plan.change_log is None and self.plan.updated is None:
             yield from self._reread_if_due(now, self.settings.reference_interval, "a reference zone")
         elif self.plan.change_log is not None and self._covered():
@@ -341,7 +389,7 @@ class ZoneSync(Cursor):
             )
         else:
             LOGGER.info(f"{self.plan.stream}: re-reading zone {self.plan.zone} in full ({why}).")
-            yield from self._start_full_read(now, keep_ids=self.plan.id_field is not None)
+            yield from self._start_full_read(now, keep_ids=self.plan.keeps_ids)
             return
         self._finish = _nothing
 
@@ -413,6 +461,10 @@ class ZoneSync(Cursor):
                     self._tombstone(entry.record_id, entry.at)
             else:
                 wanted.append(entry)
+        if self._ledger is not None:  # parents of files that could not be fetched: read again for them
+            named = {entry.record_id for entry in wanted}
+            retry = sorted(self._ledger.failed_parents() - named)
+            wanted += [Entry(parent, since + self.settings.overlap, False) for parent in retry]
         singles = bool(wanted) and self._budget.take_singles(len(wanted), self.settings.single_fetch_limit)
         batch_calls = -(-len(wanted) // BATCH)
         records = self._state.records
@@ -424,7 +476,7 @@ class ZoneSync(Cursor):
             )
             # Every entry read here is older than the re-read: the next overlap need not fetch them.
             self._reread_covers = {entry.record_id: iso(entry.at) for entry in wanted}
-            yield from self._start_full_read(now, keep_ids=self.plan.id_field is not None)
+            yield from self._start_full_read(now, keep_ids=self.plan.keeps_ids)
             return
         groups = (
             [[e] for e in wanted]
@@ -453,8 +505,13 @@ class ZoneSync(Cursor):
                 self._tombstone(record_id, parse_iso(at))
 
     def _tombstone(self, record_id: str, at: datetime) -> None:
-        """A deletion, as Airbyte destinations understand it: the primary key and `_ab_cdc_deleted_at`."""
+        """A deletion, as Airbyte destinations understand it: the primary key and `_ab_cdc_deleted_at`. A
+        documents stream cannot name the documents of a deleted parent (it keeps no list of them): none."""
         assert self.plan.id_field is not None
+        if self._ledger is not None:
+            self._ledger.forget_parent(record_id)
+            self._state = self._state.but(recent={**self._state.recent, record_id: iso(at)})
+            return
         data = {self.plan.id_field: record_id, DELETED_AT: iso(at), CURSOR_FIELD: iso(at)}
         emitted_at = int(self._clock().timestamp() * 1000)
         self._messages.emit_message(
@@ -492,6 +549,7 @@ class ZoneSync(Cursor):
             recent={k: v for k, v in recent.items() if parse_iso(v) > position - self.settings.overlap},
         )
         self._ids = None
+        self._read_in_full = True
         self._finish = _nothing
 
     def _advance(self, now: datetime) -> None:
@@ -505,6 +563,10 @@ class ZoneSync(Cursor):
             self._done = True
             if self._finish is not None:
                 self._finish()
+            if self._ledger is not None:
+                verdict = self._ledger.settle(self._state.position, self.settings.overlap, self._read_in_full)
+                if verdict:
+                    LOGGER.info(f"{self.plan.stream}: uploads {self._ledger.uploads}: {verdict}.")
             self._emit_state(with_ids=True)
 
     # ---- slices --------------------------------------------------------------------------------------------
@@ -519,7 +581,8 @@ class ZoneSync(Cursor):
             page_size=self.settings.page_size,
             as_of=iso(full_read.started),
             optional_where=self.plan.optional_where and not full_read.optional_where_dropped,
-            splittable=self.plan.date_field is not None,
+            # The CDK allows no narrower windows beside a file uploader (documents streams).
+            splittable=self.plan.date_field is not None and self.plan.attached_to is None,
         )
 
     def _window_slice(self, window: Window, read: _Read) -> StreamSlice:
@@ -570,8 +633,14 @@ class ZoneSync(Cursor):
         if isinstance(value, str) and value.endswith("Z") and (newest is None or value > newest[1]):
             self._state = self._state.but(newest=(record_id, value))
 
+    def _current(self) -> SyncState:
+        """The state, a documents stream's ledger included."""
+        if self._ledger is not None:
+            self._state = self._state.but(documents=self._ledger.dump())
+        return self._state
+
     def _emit_state(self, with_ids: bool) -> None:
-        self._state_manager.update_state_for_stream(self.plan.stream, None, self._state.dump(with_ids))
+        self._state_manager.update_state_for_stream(self.plan.stream, None, self._current().dump(with_ids))
         self._messages.emit_message(self._state_manager.create_state_message(self.plan.stream, None))
 
 

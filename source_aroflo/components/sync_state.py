@@ -20,6 +20,9 @@ True
 * `newest` - the most recently updated record seen by its own UTC update time: the evidence to look for.
 * `records` - how many records the last complete full read found: when fetching a sync's changes 50 a call
   would cost more calls than reading the zone again, it is read again.
+* `documents` - a `<parent>_documents` stream's own memory (`document_ledger.DocumentLedger`): whether
+  uploads are shown to change their parent, the documents delivered within the overlap, the files still to
+  fetch.
 """
 
 from __future__ import annotations
@@ -123,6 +126,7 @@ class SyncState:
     covered: bool = False
     newest: tuple[str, str] | None = None  # (record id, its UTC update time as ISO)
     records: int | None = None  # records the last complete full read found
+    documents: Mapping[str, Any] | None = None  # a documents stream's ledger (document_ledger.py)
 
     @classmethod
     def load(cls, data: Mapping[str, Any] | None) -> SyncState:
@@ -140,6 +144,7 @@ class SyncState:
                 covered=data.get("coverage") == "covered",
                 newest=(str(newest["id"]), str(newest["at"])) if newest else None,
                 records=int(data["records"]) if data.get("records") is not None else None,
+                documents=data.get("documents") if isinstance(data.get("documents"), Mapping) else None,
             )
         except (KeyError, TypeError, ValueError):
             return cls()
@@ -163,6 +168,8 @@ class SyncState:
             data["newest"] = {"id": self.newest[0], "at": self.newest[1]}
         if self.records is not None:
             data["records"] = self.records
+        if self.documents:
+            data["documents"] = dict(self.documents)
         return data
 
     def but(self, **changes: Any) -> SyncState:

@@ -1,8 +1,9 @@
-"""The streaming file uploader: safe paths, the one retry with a fresh link, half-written files; the stream is
-file-capable in discover; downloads are outside AroFlo's API rate window."""
+"""The streaming file uploader: safe paths, the one retry with a fresh link, half-written files; the file
+streams are file-capable in discover; downloads are outside AroFlo's API rate window."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +17,15 @@ from airbyte_cdk.sources.types import Record
 from urllib3.exceptions import ProtocolError
 
 from source_aroflo import SourceAroflo
-from source_aroflo.components.files import CHUNK, StreamingFileUploader, safe_name
+from source_aroflo.components.files import CHUNK, FreshLink, StreamingFileUploader, safe_name
 from source_aroflo.components.plan import ZonePlan
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = yaml.safe_load((ROOT / "source_aroflo" / "manifest.yaml").read_text())
-UPLOADER = MANIFEST["definitions"]["documents_stream"]["file_uploader"]
+UPLOADER = {
+    **MANIFEST["definitions"]["document_file"],
+    "filename_extractor": MANIFEST["definitions"]["documents_stream"]["file_uploader"]["filename_extractor"],
+}
 PLAN = ZonePlan.from_parameters(
     {"name": "documents_and_photos", "zone": "DocumentsAndPhotos", "id": "documentid"}
 )
@@ -86,8 +90,11 @@ class Fresh:
     def __init__(self, url: str | None) -> None:
         self.url, self.asked = url, []
 
-    def of(self, record_id: str) -> str | None:
-        self.asked.append(record_id)
+    def record_id(self, record: dict[str, Any]) -> str:
+        return str(record.get(self.plan.id_field or "") or "")
+
+    def of(self, record: dict[str, Any]) -> str | None:
+        self.asked.append(self.record_id(record))
         return self.url
 
 
@@ -177,13 +184,122 @@ def test_a_record_aroflo_no_longer_returns_is_reported(staging: Path, caplog: py
     assert "AroFlo no longer returns the record" in caplog.text
 
 
+# ---- documents attached to a task, a quote ... -------------------------------------------------------------
+ATTACHED = MANIFEST["definitions"]["attached_documents_stream"]["file_uploader"]["filename_extractor"]
+TASK_DOCUMENTS = ZonePlan.from_parameters(
+    {
+        "name": "task_documents",
+        "zone": "tasks",
+        "id": "taskid",
+        "documents_of": {"fields": ["taskid", "jobnumber"], "reference": ["jobnumber"]},
+    }
+)
+
+
+class FreshTask(Fresh):
+    plan = TASK_DOCUMENTS
+
+
+def attached(**data: Any) -> Record:
+    base = {
+        "documentid": "JSYqQy1RLEAgCg==",
+        "name": "hippo birdie two ewe.jpg",
+        "url": LINK,
+        "parent_zone": "tasks",
+        "parent_id": "JSZaXyBRTEAgCg==",
+        "parent_reference": "1050",
+        "taskid": "JSZaXyBRTEAgCg==",
+        "jobnumber": "1050",
+    }
+    return Record(data={**base, **data}, stream_name="task_documents")
+
+
+def attached_uploader(host: Host, fresh: Fresh, results: list[tuple[str, bool]]) -> StreamingFileUploader:
+    return StreamingFileUploader(
+        requester=host,  # type: ignore[arg-type]
+        download_target_extractor=DpathExtractor(field_path=["url"], config={}, parameters={}),
+        config={},
+        parameters={},
+        filename_extractor=ATTACHED,
+        fresh_link=fresh,  # type: ignore[arg-type]
+        stream="task_documents",
+        on_result=lambda data, fetched: results.append((data["documentid"], fetched)),
+    )
+
+
+def test_an_attached_document_is_staged_in_its_parents_folder(staging: Path):
+    results: list[tuple[str, bool]] = []
+    photo, unnumbered = attached(), attached(documentid="x/y", parent_reference=None)
+    attached_uploader(Host(Answer([b"jpg"]), Answer([b"png"])), FreshTask(None), results).upload(photo)
+    attached_uploader(Host(Answer([b"png"])), FreshTask(None), results).upload(unnumbered)
+    assert photo.file_reference.source_file_relative_path == (
+        "task_documents/1050/JSYqQy1RLEAgCg==-hippo birdie two ewe.jpg"
+    )
+    # No job number: the task's id names the folder.
+    assert unnumbered.file_reference.source_file_relative_path == (
+        "task_documents/JSZaXyBRTEAgCg==/x_y-hippo birdie two ewe.jpg"
+    )
+    assert results == [("JSYqQy1RLEAgCg==", True), ("x/y", True)]
+
+
+def test_an_attached_document_that_cannot_be_fetched_is_reported_to_the_cursor(
+    staging: Path, caplog: pytest.LogCaptureFixture
+):
+    results: list[tuple[str, bool]] = []
+    fresh = FreshTask(None)
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        attached_uploader(Host(Answer([], status=403)), fresh, results).upload(attached())
+    assert fresh.asked == ["JSZaXyBRTEAgCg=="]  # its task read again by id
+    assert results == [("JSYqQy1RLEAgCg==", False)]
+    assert "document JSYqQy1RLEAgCg== (hippo birdie two ewe.jpg) of tasks 1050" in caplog.text
+
+
+class Requester:
+    """AroFlo's signed requester: answers the parent read again by id."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.body, self.asked = body, []
+
+    def send_request(self, request_params: dict[str, Any]) -> requests.Response:
+        self.asked.append(request_params)
+        response = requests.Response()
+        response._content = json.dumps(self.body).encode()
+        return response
+
+
+def test_a_fresh_link_of_an_attached_document_comes_from_its_parent_read_again_with_its_documents():
+    documents = [{"documentid": "other", "url": "u0"}, {"documentid": "JSYqQy1RLEAgCg==", "url": "fresh"}]
+    body = {
+        "status": "0",
+        "zoneresponse": {"tasks": [{"taskid": "JSZaXyBRTEAgCg==", "documentsandphotos": documents}]},
+    }
+    requester = Requester(body)
+    link = FreshLink(requester, TASK_DOCUMENTS)  # type: ignore[arg-type]
+    assert link.of(attached().data) == "fresh"
+    assert requester.asked == [
+        {
+            "zone": "tasks",
+            "where": ["and|taskid|=|JSZaXyBRTEAgCg=="],  # one record by its id: the secondary allowance
+            "page": "1",
+            "pageSize": "1",
+            "join": "documentsandphotos",
+        }
+    ]
+    assert link.of(attached(documentid="gone").data) is None  # no longer attached
+
+
 # ---- the stream and its requests ---------------------------------------------------------------------------
-def test_discover_marks_only_documents_and_photos_as_file_capable():
+def test_discover_marks_the_document_streams_and_only_them_as_file_capable():
     config = {"u_encoded": "u", "p_encoded": "p", "org_encoded": "o", "secret_key": "s"}
     catalog = SourceAroflo(config=config).discover(logging.getLogger("test"), config)
-    assert {stream.name for stream in catalog.streams if stream.is_file_based} == {"documents_and_photos"}
+    attached = {s["$parameters"]["name"] for s in MANIFEST["streams"] if "documents_of" in s["$parameters"]}
+    assert len(attached) == 12 and "task_documents" in attached
+    file_based = {stream.name for stream in catalog.streams if stream.is_file_based}
+    assert file_based == {"documents_and_photos"} | attached
 
 
 def test_the_download_requester_is_not_aroflos_signed_one():
     requester = UPLOADER["requester"]
     assert "authenticator" not in requester and requester["url"] == "{{ download_target }}"
+    for stream in ("documents_stream", "attached_documents_stream"):
+        assert MANIFEST["definitions"][stream]["file_uploader"]["$ref"] == "#/definitions/document_file"

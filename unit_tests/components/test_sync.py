@@ -82,6 +82,7 @@ class Harness:
         plan: ZonePlan,
         state: dict[str, Any] | None = None,
         log: FakeChangeLog | None = None,
+        clock_offset: timedelta = timedelta(0),
         **settings: Any,
     ) -> None:
         self.messages = InMemoryMessageRepository()
@@ -95,7 +96,7 @@ class Harness:
             budget=self.budget,
             message_repository=self.messages,
             state_manager=ConnectorStateManager(),
-            clock=lambda: NOW,
+            clock=lambda: NOW + clock_offset,
         )
 
     def read(self, rows: dict[str, list[dict[str, Any]]] | None = None) -> list[StreamSlice]:

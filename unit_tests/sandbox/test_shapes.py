@@ -37,9 +37,13 @@ SAME_SUB_RECORD: dict[str, list[tuple[str, str]]] = {
         *((zone, "notes") for zone in ("users", "clients", "assets", "quotes", "workorders")),
         ("tasks", "tasknotes"),
     ],
+    # Invoices, bills, suppliers, contacts and locations document the join, their examples show it empty.
     "documents and photos": [
         (zone, "documentsandphotos")
-        for zone in ("users", "clients", "quotes", "tasks", "purchaseorders", "workorders", "assets")
+        for zone in (
+            *("users", "clients", "quotes", "tasks", "purchaseorders", "workorders", "assets"),
+            *("invoices", "bills", "suppliers", "contacts", "locations"),
+        )
     ],
     "custom fields": [
         (zone, "customfields") for zone in ("users", "clients", "tasks", "suppliers", "assets", "locations")
