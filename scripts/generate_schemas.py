@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -496,7 +496,7 @@ def fold(streams: list[dict[str, Any]]) -> tuple[dict[str, Record], Definitions]
 
 # ---- WHERE fields: which field of the record each one is ---------------------------------------------------
 # A zone's WHERE table lists fields with a type (BOOLEAN, DATE(YYYY-MM-DD), AroFlo ID ...). Each row is
-# placed (`WherePlacer.place`), and the first rule that applies decides:
+# placed (`WherePlacer.run`), and the first rule that applies decides:
 #   example   its name is a field of the zone's example records: typed from them, the WHERE type applying
 #   spelling  AroFlo's records spell it differently (SPELLINGS, the stream's `id_where`, a JOIN table's
 #             prefix): the same, under the records' spelling
@@ -578,9 +578,22 @@ class WherePlace:
     why: str
 
 
-# One row to place: its stream, table, row, the record it filters, aliases (WHERE name -> record name), and
-# the path prefix of that record in the stream's records.
-Pending = tuple[dict[str, Any], str, dict[str, Any], "Record", dict[str, str], str]
+@dataclass(frozen=True)
+class WhereRow:
+    """One WHERE row to place: its stream, table and row, the record it filters, that record's other names
+    for WHERE names (`materiallineid` -> `lineid`), and the record's path in the stream's records."""
+
+    stream: dict[str, Any]
+    table: str
+    row: dict[str, Any]
+    record: Record
+    aliases: dict[str, str]
+    prefix: str = ""
+
+    def place(self, decision: str, place: str, why: str) -> WherePlace:
+        """The row placed at `place` in the record ("" for none)."""
+        where = self.prefix + place if place else ""
+        return WherePlace(self.stream["name"], self.table, self.row, decision, where, why)
 
 
 @dataclass
@@ -590,102 +603,72 @@ class WherePlacer:
     streams: list[dict[str, Any]]
     records: dict[str, Record]
     definitions: Definitions
-    places: list[WherePlace] = field(default_factory=list)
 
     def run(self) -> list[WherePlace]:
         """Every row placed; the fields it finds typed by their rows, the ones it declares added."""
-        pending: list[Pending] = []
+        rows: list[WhereRow] = []
         for stream in self.streams:
             docs = zone_docs(stream["zone"])
             record = self.records[stream["name"]]
             aliases = {stream["id_where"]: stream["id"]} if stream.get("id_where") else {}
-            for row in docs["where"]:
-                pending.append((stream, "WHERE", row, record, aliases, ""))
+            rows += [WhereRow(stream, "WHERE", row, record, aliases) for row in docs["where"]]
             # Tasks' JOIN tables filter on the joined lines, names prefixed by the join's (labourworkdate).
-            for join, rows in (docs.get("join_where") or {}).items():
+            for join, joined_rows in (docs.get("join_where") or {}).items():
                 for key in stream.get("join_fields", {}).get(join, []):
                     joined = self.definitions.sub_record(record, key)
-                    prefixed = {row["field"]: row["field"].removeprefix(join) for row in rows}
-                    pending += [(stream, f"JOIN {join}", row, joined, prefixed, f"{key}[].") for row in rows]
+                    prefixed = {row["field"]: row["field"].removeprefix(join) for row in joined_rows}
+                    table = f"JOIN {join}"
+                    rows += [WhereRow(stream, table, r, joined, prefixed, f"{key}[].") for r in joined_rows]
         # The records' own fields first, so that a spelling never overrides the row of an exact name.
-        placed = [self.found(*entry) for entry in pending]
+        found = [self.found(row) for row in rows]
         spellings = self.spellings()
-        for entry, found in zip(pending, placed, strict=True):
-            self.places.append(found or self.elsewhere(*entry, spellings=spellings))
-        return self.places
+        return [place or self.elsewhere(row, spellings) for row, place in zip(rows, found, strict=True)]
 
-    def found(
-        self,
-        stream: dict[str, Any],
-        table: str,
-        row: dict[str, Any],
-        record: Record,
-        aliases: dict[str, str],
-        prefix: str,
-    ) -> WherePlace | None:
+    def found(self, where: WhereRow) -> WherePlace | None:
         """The row's field among the record's own (exact, or a spelling), typed by the row; else None."""
-        name = row["field"]
+        name, record = where.row["field"], where.record
         sent = {**record.seen(SANDBOX), **record.seen()}  # what AroFlo's examples, or the sandbox, send
         if name in sent:
-            record.where[name] = row  # a field documented twice keeps its last row
+            record.where[name] = where.row  # a field documented twice keeps its last row
             source = "AroFlo's example records" if EXAMPLE in sent[name].sources else "the sandbox's records"
-            return WherePlace(stream["name"], table, row, EXAMPLE, prefix + name, f"a field of {source}")
-        own = aliases.get(name) if aliases.get(name) in sent else None
-        own = own or match(name, record.seen(), row["type"])
+            return where.place(EXAMPLE, name, f"a field of {source}")
+        own = where.aliases.get(name) if where.aliases.get(name) in sent else None
+        own = own or match(name, record.seen(), where.row["type"])
         if own is None:
             return None
-        record.where.setdefault(own, row)
-        why = f"AroFlo's records spell it `{own}`"
-        return WherePlace(stream["name"], table, row, "spelling", prefix + own, why)
+        record.where.setdefault(own, where.row)
+        return where.place("spelling", own, f"AroFlo's records spell it `{own}`")
 
-    def elsewhere(
-        self,
-        stream: dict[str, Any],
-        table: str,
-        row: dict[str, Any],
-        record: Record,
-        aliases: dict[str, str],
-        prefix: str,
-        spellings: dict[str, str],
-    ) -> WherePlace:
+    def elsewhere(self, where: WhereRow, spellings: dict[str, str]) -> WherePlace:
         """A row that is none of the record's own fields: in a join, a sub-record, nowhere, or declared."""
-        name, documented = row["field"], row["type"]
-        join = row.get("requires_join")
-        for key in stream.get("join_fields", {}).get(join, []) if join else []:
-            joined = self.definitions.sub_record(record, key)
-            inner = self.found(stream, table, row, joined, {}, f"{key}[].") or self.declare(
-                stream, table, row, joined, f"{key}[].", spellings
-            )
+        name, documented, join = where.row["field"], where.row["type"], where.row.get("requires_join")
+        for key in where.stream.get("join_fields", {}).get(join, []) if join else []:
+            joined_record = self.definitions.sub_record(where.record, key)
+            joined = replace(where, record=joined_record, aliases={}, prefix=f"{where.prefix}{key}[].")
+            inner = self.found(joined) or self.declare(joined, spellings)
             why = f"needs join `{join}`: a field of the joined records; {inner.why}"
-            return WherePlace(stream["name"], table, row, "join", inner.place, why)
-        if nested := self.nested(name, documented, record):
-            why = f"a field of the record's `{nested.split('.')[0].removesuffix('[]')}`"
-            return WherePlace(stream["name"], table, row, "nested", prefix + nested, why)
-        if evidence := self.filtered_without_it(stream, name):
-            return WherePlace(stream["name"], table, row, "WHERE only", "", evidence)
+            return replace(inner, decision="join", why=why)
+        if nested := self.nested(name, documented, where.record):
+            owner = nested.split(".")[0].removesuffix("[]")
+            return where.place("nested", nested, f"a field of the record's `{owner}`")
+        if evidence := self.filtered_without_it(where.stream, name):
+            return where.place("WHERE only", "", evidence)
         if documented in TEXT_TYPES:
-            why = "a text filter no example record carries: nothing to type"
-            return WherePlace(stream["name"], table, row, "WHERE only", "", why)
-        return self.declare(stream, table, row, record, prefix, spellings)
+            return where.place("WHERE only", "", "a text filter no example record carries: nothing to type")
+        return self.declare(where, spellings)
 
-    def declare(
-        self,
-        stream: dict[str, Any],
-        table: str,
-        row: dict[str, Any],
-        record: Record,
-        prefix: str,
-        spellings: dict[str, str],
-    ) -> WherePlace:
-        name = spellings.get(canonical(row["field"]), row["field"])
+    def declare(self, where: WhereRow, spellings: dict[str, str]) -> WherePlace:
+        """Declare the row's field in the record, with its WHERE type, under the spelling most zones' records
+        use for that name (Clients' `lastupdatedatetimeutc` is declared as `lastupdateddatetimeutc`)."""
+        name, record = spellings.get(canonical(where.row["field"]), where.row["field"]), where.record
         if name not in record.fields:
             record.fields[name] = Shape(self.definitions.sub_record(record, name))
         record.fields[name].sources.add(WHERE_TABLE)
-        record.where.setdefault(name, row)
+        record.where.setdefault(name, where.row)
         why = "no example record shows it: declared with its WHERE type"
-        if name != row["field"]:
+        if name != where.row["field"]:
             why += f", spelled `{name}` as AroFlo's records spell it in other zones"
-        return WherePlace(stream["name"], table, row, "declared", prefix + name, why)
+        return where.place("declared", name, why)
 
     def nested(self, name: str, documented: str, record: Record) -> str | None:
         """`key.field` (`key[].field` for an array) of a sub-record the examples show that holds `name`:
