@@ -106,11 +106,11 @@ class Connector:
             args += ["--state", write_json(folder / "state.json", self.states)]
         started = time.monotonic()
         process = subprocess.run(
-            [sys.executable, "-c", "import sys; from source_aroflo.run import run; sys.exit(run())", *args],
+            self.python("import sys; from source_aroflo.run import run; sys.exit(run())", *args),
             capture_output=True,
             text=True,
             timeout=1800,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join([str(self.source), str(ROOT)])},
+            env=self.environment(),
         )
         run = Run.parse(process.returncode, process.stdout, process.stderr, time.monotonic() - started)
         if run.returncode != 0 or run.errors:
@@ -118,6 +118,20 @@ class Connector:
         if incremental:
             self.states = latest_states(run, previous=self.states)
         return run
+
+    def python(self, code: str, *args: str) -> list[str]:
+        # -P: the working directory (this checkout) must not come before the version's own source_aroflo.
+        return [sys.executable, "-P", "-c", code, *args]
+
+    def environment(self) -> dict[str, str]:
+        return {**os.environ, "PYTHONPATH": os.pathsep.join([str(self.source), str(ROOT)])}
+
+    def check_source(self) -> None:
+        """The connector this version runs is the one in its folder (not this checkout's or the installed)."""
+        code = "import source_aroflo; print(source_aroflo.__file__)"
+        found = subprocess.run(self.python(code), capture_output=True, text=True, env=self.environment())
+        if Path(found.stdout.strip()).resolve().parent.parent != self.source.resolve():
+            raise SystemExit(f"{self.name}: runs {found.stdout.strip() or found.stderr}, not {self.source}")
 
     def declared(self) -> set[tuple[str, str]]:
         """(stream, field path) of every field the manifest declares, nested ones as `a.b`, `a[].b`."""
@@ -184,8 +198,9 @@ class Comparison:
 
     title: str
     rows: list[list[str]] = field(default_factory=list)
-    fields: Counter = field(default_factory=Counter)  # (stream, path) -> records that differ there
-    non_null: Counter = field(default_factory=Counter)  # (stream, path) -> of which with a value
+    records: Counter = field(default_factory=Counter)  # (stream, path) -> records that differ there
+    values: Counter = field(default_factory=Counter)  # (stream, path) -> values that differ (array items)
+    non_null: Counter = field(default_factory=Counter)  # (stream, path) -> of which not null
     unexplained: list[str] = field(default_factory=list)
 
 
@@ -212,8 +227,10 @@ def compare(title: str, old: Run, new: Run, new_fields: set[tuple[str, str]]) ->
                 continue
             changed = list(differences(partners.pop(0), record))
             for path, value in changed:
-                result.fields[stream, path] += 1
+                result.values[stream, path] += 1
                 result.non_null[stream, path] += value is not None
+            for path in {path for path, _ in changed}:
+                result.records[stream, path] += 1
             wrong = [p for p, _ in changed if (stream, p) not in new_fields]
             if wrong:
                 result.unexplained.append(f"{stream} {record_key(stream, record)}: {wrong[:5]}")
@@ -270,14 +287,11 @@ def report(comparison: Comparison) -> list[str]:
     lines += ["| " + " | ".join(row) + " |" for row in comparison.rows]
     total = [sum(int(row[i].replace(",", "")) for row in comparison.rows) for i in (1, 2, 3, 4)]
     lines.append("| **total** | " + " | ".join(f"{n:,}" for n in total) + " | | |")
-    if comparison.fields:
-        lines += [
-            "",
-            "| stream | field | records that differ there | of which non-null |",
-            "|:--|:--|--:|--:|",
-        ]
-        for (stream, path), count in sorted(comparison.fields.items()):
-            lines.append(f"| {stream} | `{path}` | {count:,} | {comparison.non_null[stream, path]:,} |")
+    if comparison.records:
+        lines += ["", "| stream | field | records | values | of which not null |", "|:--|:--|--:|--:|--:|"]
+        for (stream, path), count in sorted(comparison.records.items()):
+            values, non_null = comparison.values[stream, path], comparison.non_null[stream, path]
+            lines.append(f"| {stream} | `{path}` | {count:,} | {values:,} | {non_null:,} |")
     return [*lines, ""]
 
 
@@ -292,6 +306,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
     old, new = Connector("baseline", args.baseline), Connector("current", args.current)
+    old.check_source()
+    new.check_source()
     new_fields = new.declared() - old.declared()
     comparisons = []
     with (
