@@ -262,3 +262,41 @@ def test_custom_fields_declare_their_typed_values_beside_the_value_as_sent():
     assert properties["value_boolean"]["type"] == ["null", "boolean"]
     assert properties["value_number"]["type"] == ["null", "number"]
     assert properties["value_date"]["format"] == "date"
+
+
+@pytest.mark.parametrize(
+    ("stream", "sent", "typed"),
+    [
+        (
+            "task_labours",
+            {"labeodapproved": "true", "isinventory": "FALSE"},
+            {"labeodapproved": True, "isinventory": False},
+        ),
+        (
+            "task_expenses",
+            {"linkprocessed": "1", "linkprocesseddate": "2024/03/01"},
+            {"linkprocessed": True, "linkprocesseddate": "2024-03-01"},
+        ),
+        (
+            "inventory_stock_levels",
+            {"isuserarchived": "false", "isbuarchived": " "},
+            {"isuserarchived": False, "isbuarchived": None},
+        ),
+        ("purchase_orders", {"adhocsupplier": "TRUE"}, {"adhocsupplier": True}),
+        ("invoices", {"cusinvoiced": "false"}, {"cusinvoiced": False}),
+        (
+            "clients",
+            {"lastupdateddatetimeutc": "2024/03/01 10:00:00"},
+            {"lastupdateddatetimeutc": "2024-03-01T10:00:00Z"},
+        ),
+        ("tasks", {"deleteddatetime": "2024/03/01 10:00:00"}, {"deleteddatetime": "2024-03-01T10:00:00"}),
+        ("bills", {"linkprocesseddate": "2024/03/01"}, {"linkprocesseddate": "2024-03-01"}),
+    ],
+)
+def test_fields_declared_from_where_tables_arrive_typed_when_aroflo_sends_them(stream, sent, typed):
+    """No example (nor the sandbox) sends them: the stream's schema, as the connector loads it, types them."""
+    from source_aroflo.components.normalize import AroFloTypes
+
+    record = dict(sent)
+    AroFloTypes(config={}, parameters={"name": stream}).transform(record, RESOLVED[stream])
+    assert record == typed
