@@ -7,6 +7,7 @@ client are in `aroflo_sandbox/harness.py`, shared with the scripts.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -79,11 +80,48 @@ def _same_scalar(got: Any, sent: Any, name: str) -> bool:
     return isinstance(got, str) and got == str(sent)
 
 
+# A custom field's `value` typed by its `type` (docs/aroflo.md#data-types), read here without the connector's
+# parsers: the typed field a type fills and the value it must hold for AroFlo's text (None: not that type's).
+CUSTOM_VALUES = ("value_boolean", "value_number", "value_date")
+
+
+def _typed_custom_value(kind: Any, value: Any) -> dict[str, Any]:
+    typed: dict[str, Any] = dict.fromkeys(CUSTOM_VALUES)
+    text = str(value).strip() if value is not None else ""
+    kind = str(kind).lower()
+    if kind == "checkbox" and text.lower() in ("true", "false"):
+        typed["value_boolean"] = text.lower() == "true"
+    elif kind == "numeric" and text:
+        with contextlib.suppress(InvalidOperation):
+            typed["value_number"] = Decimal(text)
+    elif kind == "datefield" and (moment := _moment(text)) and moment.time() == datetime.min.time():
+        typed["value_date"] = moment.date().isoformat()
+    return typed
+
+
+def _custom_value_differences(got: dict[str, Any], sent: dict[str, Any], path: str) -> list[str]:
+    expected = _typed_custom_value(sent.get("type"), sent.get("value"))
+    found = []
+    for key, value in expected.items():
+        same = got.get(key) == value and isinstance(got.get(key), bool) == isinstance(value, bool)
+        if isinstance(value, Decimal):
+            same = isinstance(got.get(key), (int, float)) and Decimal(repr(got[key])) == value
+        if not same:
+            found.append(
+                f"{path}.{key}: {got.get(key)!r} for AroFlo's {sent.get('type')} {sent.get('value')!r}"
+            )
+    return found
+
+
 def differences(got: Any, sent: Any, name: str = "", path: str = "") -> list[str]:
     """Where a connector record and the record AroFlo holds differ in meaning (empty: nothing lost)."""
     if isinstance(sent, dict) and isinstance(got, dict):
         expected_keys = set(sent) | ({"url_expires_at"} if "url" in sent else set())
+        if name == "customfields":  # each custom field gains its value typed (the connector's own fields)
+            expected_keys |= set(CUSTOM_VALUES)
         found = [f"{path}: keys {sorted(set(got) ^ expected_keys)}"] if set(got) != expected_keys else []
+        if name == "customfields":
+            found += _custom_value_differences(got, sent, path)
         if "url" in sent:  # each answer signs its links afresh: the expiry of the link the connector got
             expires = datetime.fromtimestamp(int(str(got.get("url")).split("expires=")[1].split("&")[0]), UTC)
             if got.get("url_expires_at") != expires.strftime("%Y-%m-%dT%H:%M:%SZ"):

@@ -173,3 +173,18 @@ def test_the_raw_spellings_of_the_issue_come_out_typed(replayed):
     assert all(ISO_DATE_TIME.fullmatch(n["timeposted"]) for n in notes if n["timeposted"])
     priorities = [p for r in replayed.records["clients"] for p in r.get("priorities") or []]
     assert priorities and all(isinstance(p["archived"], bool) for p in priorities)
+
+
+def test_custom_fields_keep_their_value_and_carry_it_typed(replayed):
+    """AroFlo's numeric custom field (Suppliers) as a number beside its text; a blank Datefield and the words
+    of radio and Select fields typed as nothing."""
+    fields = [
+        field
+        for stream in STREAMS
+        for record in replayed.records.get(stream, [])
+        for field in record.get("customfields") or []
+    ]
+    numeric = [f for f in fields if f["type"] == "numeric"]
+    assert numeric and all(f["value"] == "10" and f["value_number"] == 10 for f in numeric)
+    others = [f for f in fields if f["type"] != "numeric"]
+    assert others and all(f["value_boolean"] is f["value_number"] is f["value_date"] is None for f in others)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import Draft7Validator
@@ -16,6 +18,7 @@ from aroflo_sandbox.harness import (
     SandboxClient,
     catalog,
     keyed,
+    record_key,
     run_connector,
     write_json,
 )
@@ -95,10 +98,59 @@ def test_no_secret_or_signature_in_the_output(full_read, sandbox):
     assert "HMAC " not in output and "afdatetimeutc" not in output
 
 
-def test_records_are_strings_as_aroflo_sends_them(full_read):
+def scalars(
+    got: Any, sent: Any, schema: dict[str, Any], path: str = ""
+) -> Iterator[tuple[str, Any, Any, dict]]:
+    """(path, value, what AroFlo holds there, declared schema) of every scalar of a record, nested too."""
+    if isinstance(got, dict):
+        properties = schema.get("properties", {})
+        for key, value in got.items():
+            held = sent.get(key) if isinstance(sent, dict) else None
+            yield from scalars(value, held, properties.get(key, {}), f"{path}.{key}")
+    elif isinstance(got, list):
+        held_items = sent if isinstance(sent, list) and len(sent) == len(got) else [None] * len(got)
+        for value, held in zip(got, held_items, strict=True):
+            yield from scalars(value, held, schema.get("items", {}), f"{path}[]")
+    else:
+        yield path, got, sent, schema
+
+
+JSON_TYPES = {bool: {"boolean"}, int: {"integer", "number"}, float: {"number"}, str: {"string"}}
+
+
+def test_every_text_value_is_the_string_aroflo_sent_and_every_other_scalar_its_declared_type(
+    full_read, sandbox
+):
+    """Every scalar of every record read: where the schema says text (ids, numbers that identify, names), the
+    string AroFlo sent, unchanged; where it declares a type, a JSON value of that type (or null)."""
     run, _ = full_read
-    tasks = run.records["tasks"]
-    assert all(isinstance(t["taskid"], str) for t in tasks)
+    control = SandboxClient(sandbox)
+    wrong: list[str] = []
+    checked = 0
+    for zone in ZONES.values():
+        schema = STREAM_SCHEMAS[zone.stream]
+        truth = keyed(zone.stream, control.synced_truth(zone.param))
+        for record in run.records.get(zone.stream, []):
+            for path, value, held, declared in scalars(
+                record, truth[record_key(zone.stream, record)], schema
+            ):
+                checked += 1
+                types = set(declared.get("type", [])) - {"null"}
+                if value is None:
+                    continue
+                if types == {"string"} and "format" not in declared:  # text
+                    if path.endswith(".url"):  # each answer signs its links afresh: the same document
+                        value, held = value.split("?")[0], str(held).split("?")[0]
+                    as_sent = str(held).lower() if isinstance(held, bool) else str(held)
+                    ok = isinstance(value, str) and value == as_sent
+                else:
+                    ok = bool(JSON_TYPES[type(value)] & types)
+                if not ok:
+                    wrong.append(
+                        f"{zone.stream}{path}: {value!r} (AroFlo: {held!r}, declared {sorted(types)})"
+                    )
+    assert not wrong, wrong[:10]
+    assert checked > 10 * sum(map(len, run.records.values()))  # every record walked, not one field of one
     json.dumps(run.records)  # serialisable as-is
 
 

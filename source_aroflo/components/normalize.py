@@ -10,8 +10,13 @@ The schema says what a field is; this module only knows how AroFlo spells it:
   zone: `timestamp_with_timezone` fields (their name says utc) get a `Z`, the others stay site-local
   wall-clock time without an offset; dates become `YYYY-MM-DD`;
 - a field declared as a boolean or text (featureaccess `featurevalue`: `["null", "boolean", "string"]`) reads
-  the boolean spellings as booleans ("TRUE" -> true) and passes other words as text ("Limited").
+  the boolean spellings as booleans ("TRUE" -> true) and passes other words as text ("Limited");
+- a custom field keeps its `value` as sent; its `value_boolean`, `value_number` and `value_date`, where the
+  schema declares them, hold that value typed as its `type` says (checkbox, numeric, Datefield), the others
+  null.
 A value that does not read as its declared type is passed on unchanged (and logged), so nothing is lost.
+Rules that hold for one stream only (Tasks: a number 0 in `priority` means none) are the stream's own
+(`TypingRules`, from its `$parameters`), never applied to the others.
 """
 
 from __future__ import annotations
@@ -34,8 +39,6 @@ logger = logging.getLogger("airbyte")
 
 TRUE = frozenset({"true", "1", "yes", "y"})
 FALSE = frozenset({"false", "0", "no", "n"})
-# Fields where a number 0 among id strings means "none" (Tasks `priority`, docs/aroflo.md#data-types).
-ZERO_MEANS_NONE = frozenset({"priority"})
 
 _NUMERIC = re.compile(
     r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})"
@@ -134,34 +137,98 @@ def url_expiry(url: str) -> str | None:
     return datetime.fromtimestamp(int(expires[0]), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _types(schema: Mapping[str, Any]) -> set[str]:
-    declared = schema.get("type", [])
-    return {declared} if isinstance(declared, str) else set(declared)
+@dataclass(frozen=True)
+class TypingRules:
+    """The typing rules one stream declares in its `$parameters`; no stream gets another's.
+
+    `zero_means_none`: the fields (paths as the log writes them: `priority`, `task.priority`) where a number 0
+    among id strings means "none" (Tasks `priority`, docs/aroflo.md#data-types).
+
+    >>> TypingRules.from_parameters({"name": "tasks", "zero_means_none": ["priority"]})
+    TypingRules(zero_means_none=frozenset({'priority'}))
+    """
+
+    zero_means_none: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_parameters(cls, parameters: Mapping[str, Any]) -> TypingRules:
+        return cls(zero_means_none=frozenset(parameters.get("zero_means_none") or ()))
+
+
+NO_RULES = TypingRules()
 
 
 Convert = Callable[[Any], Any]
 Undeclared = Callable[[str], None] | None
 
+# A custom field's `value` typed by its `type` (AroFlo's custom-field definition: text, numeric, Datefield,
+# checkbox, radio, Select, textarea; a checkbox's value is TRUE or FALSE, a datefield's a date): the typed
+# field it fills and how its value reads. The other types are text: all three stay null.
+CUSTOM_VALUES: Mapping[str, tuple[str, Convert]] = {
+    "checkbox": ("value_boolean", to_boolean),
+    "numeric": ("value_number", partial(to_number, integer=False)),
+    "datefield": ("value_date", to_date),
+}
+TYPED_VALUES = ("value_boolean", "value_number", "value_date")
+
+
+def type_custom_value(custom_field: MutableMapping[str, Any], path: str = "") -> None:
+    """Set a custom field's `value_boolean`, `value_number` and `value_date`: its `value` read as its `type`
+    (case-insensitively) says, in the one that type fills, null in the others; `value` stays as sent. A value
+    that does not read as its type leaves the typed field null (and is logged once).
+
+    >>> field = {"type": "checkbox", "value": "TRUE"}
+    >>> type_custom_value(field); field
+    {'type': 'checkbox', 'value': 'TRUE', 'value_boolean': True, 'value_number': None, 'value_date': None}
+    >>> field = {"type": "Datefield", "value": "2024/03/01"}
+    >>> type_custom_value(field); field["value_date"], field["value"]
+    ('2024-03-01', '2024/03/01')
+    >>> field = {"type": "Select", "value": "Senior"}
+    >>> type_custom_value(field); [field[k] for k in TYPED_VALUES]
+    [None, None, None]
+    """
+    typed: dict[str, Any] = dict.fromkeys(TYPED_VALUES)
+    kind = custom_field.get("type")
+    target, read = CUSTOM_VALUES.get(kind.strip().lower() if isinstance(kind, str) else "", (None, None))
+    value = custom_field.get("value")
+    if target and read and value is not None and not (isinstance(value, str) and not value.strip()):
+        try:
+            typed[target] = read(value)
+        except Unreadable:
+            _log_unreadable_custom_value(f"{path}value", str(kind), target)
+    custom_field.update(typed)
+
+
+def _types(schema: Mapping[str, Any]) -> set[str]:
+    declared = schema.get("type", [])
+    return {declared} if isinstance(declared, str) else set(declared)
+
 
 def converter(
-    schema: Mapping[str, Any], name: str = "", path: str = "", undeclared: Undeclared = None
+    schema: Mapping[str, Any],
+    name: str = "",
+    path: str = "",
+    undeclared: Undeclared = None,
+    rules: TypingRules = NO_RULES,
 ) -> Convert:
     """The function that reads a value of field `name` (at `path`) as the type `schema` declares, built once
     per schema so that a record pays only for its values; it raises Unreadable for a scalar of another type.
 
     converter({"type": ["null", "number"]})("296.7600") -> 296.76
     """
-    return _readers(schema, name, path, undeclared)[0]
+    return _readers(schema, name, path, undeclared, rules)[0]
 
 
 def _readers(
-    schema: Mapping[str, Any], name: str, path: str, undeclared: Undeclared
+    schema: Mapping[str, Any], name: str, path: str, undeclared: Undeclared, rules: TypingRules
 ) -> tuple[Convert, Convert | None]:
     """The converter of any value, and the one of a string alone (None for text: its strings stay as sent)."""
     types = _types(schema) - {"null"}
-    read_object = object_converter(schema, f"{path}{name}.", undeclared) if "object" in types else None
-    read_item = converter(schema.get("items", {}), name, path, undeclared) if "array" in types else None
-    read_scalar = _scalar_converter(schema, types, name)
+    read_object = object_converter(schema, f"{path}{name}.", undeclared, rules) if "object" in types else None
+    read_item = (
+        converter(schema.get("items", {}), name, path, undeclared, rules) if "array" in types else None
+    )
+    read_scalar = _scalar_converter(schema, types, f"{path}{name}" in rules.zero_means_none)
 
     def convert(value: Any) -> Any:
         if type(value) is str:  # the common case first; a str is neither a container nor None
@@ -182,11 +249,11 @@ def _is_text(schema: Mapping[str, Any], types: set[str]) -> bool:
     return types == {"string"} and schema.get("format") not in ("date", "date-time")
 
 
-def _scalar_converter(schema: Mapping[str, Any], types: set[str], name: str) -> Convert:
-    """How a scalar (not None, not a container) of the declared type is read."""
+def _scalar_converter(schema: Mapping[str, Any], types: set[str], zero_means_none: bool) -> Convert:
+    """How a scalar (not None, not a container) of the declared type is read; `zero_means_none` if the stream
+    says a number 0 in this field means none."""
     declared_format = schema.get("format")
     if _is_text(schema, types):
-        zero_means_none = name in ZERO_MEANS_NONE
 
         def text(value: Any) -> Any:
             if isinstance(value, str):
@@ -227,17 +294,21 @@ def _boolean_or_text(value: Any) -> Any:
 
 
 def object_converter(
-    schema: Mapping[str, Any], path: str = "", undeclared: Undeclared = None
+    schema: Mapping[str, Any], path: str = "", undeclared: Undeclared = None, rules: TypingRules = NO_RULES
 ) -> Callable[[MutableMapping[str, Any]], None]:
     """The function that types an object's declared fields in place (`path` prefixes their names in the
-    log); a field the schema does not declare goes to `undeclared` and stays as sent.
+    log); a field the schema does not declare goes to `undeclared` and stays as sent. An object whose schema
+    declares a custom field's typed values (TYPED_VALUES) gets them (`type_custom_value`).
 
     object_converter({"properties": {"hours": {"type": "number"}}})(record) turns {"hours": "7.50"} into
     {"hours": 7.5}
     """
     properties: Mapping[str, Any] = schema.get("properties", {})
-    fields = {key: _readers(field_schema, key, path, undeclared) for key, field_schema in properties.items()}
+    fields = {
+        key: _readers(field_schema, key, path, undeclared, rules) for key, field_schema in properties.items()
+    }
     stamps_expiry = "url_expires_at" in properties
+    types_custom_value = all(key in properties for key in TYPED_VALUES)
 
     def convert(record: MutableMapping[str, Any]) -> None:
         for key, value in list(record.items()):
@@ -261,6 +332,8 @@ def object_converter(
         url = record.get("url")
         if stamps_expiry and isinstance(url, str):
             record["url_expires_at"] = url_expiry(url)
+        if types_custom_value:
+            type_custom_value(record, path)
 
     return convert
 
@@ -270,14 +343,27 @@ def normalize(value: Any, schema: Mapping[str, Any], name: str = "") -> Any:
     return converter(schema, name)(value)
 
 
-def normalize_object(record: MutableMapping[str, Any], schema: Mapping[str, Any]) -> None:
+def normalize_object(
+    record: MutableMapping[str, Any], schema: Mapping[str, Any], rules: TypingRules = NO_RULES
+) -> None:
     """`record`'s declared fields typed in place (a one-off: a stream builds its converter once)."""
-    object_converter(schema)(record)
+    object_converter(schema, rules=rules)(record)
 
 
 @cache
 def _log_unreadable(path: str, declared: str) -> None:
     logger.warning("AroFlo sent a value for %s that is not a %s; it is passed on unchanged.", path, declared)
+
+
+@cache
+def _log_unreadable_custom_value(path: str, kind: str, target: str) -> None:
+    logger.warning(
+        "AroFlo sent a value for %s that is not a %s (a %s custom field); %s is null, value is as sent.",
+        path,
+        target.removeprefix("value_"),
+        kind,
+        target,
+    )
 
 
 @dataclass
@@ -297,12 +383,14 @@ class AroFloTypes(TypeTransformer):
 
     def __post_init__(self, parameters: Mapping[str, Any] | None) -> None:
         self._stream = str((parameters or {}).get("name", ""))
+        self._rules = TypingRules.from_parameters(parameters or {})
         self._compiled: tuple[Mapping[str, Any], Callable[[MutableMapping[str, Any]], None]] | None = None
 
     def transform(self, record: dict[str, Any], schema: Mapping[str, Any]) -> None:
         compiled = self._compiled
         if compiled is None or compiled[0] is not schema:  # the CDK passes the stream's one schema each time
-            compiled = self._compiled = (schema, object_converter(schema, undeclared=self._undeclared))
+            read = object_converter(schema, undeclared=self._undeclared, rules=self._rules)
+            compiled = self._compiled = (schema, read)
         compiled[1](record)
 
     def _undeclared(self, path: str) -> None:
@@ -320,4 +408,13 @@ class AroFloTypes(TypeTransformer):
         )
 
 
-__all__ = ["AroFloTypes", "Unreadable", "converter", "normalize", "normalize_object", "object_converter"]
+__all__ = [
+    "AroFloTypes",
+    "TypingRules",
+    "Unreadable",
+    "converter",
+    "normalize",
+    "normalize_object",
+    "object_converter",
+    "type_custom_value",
+]

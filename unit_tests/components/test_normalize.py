@@ -10,9 +10,11 @@ import pytest
 
 from source_aroflo.components.normalize import (
     AroFloTypes,
+    TypingRules,
     Unreadable,
     normalize,
     normalize_object,
+    type_custom_value,
     url_expiry,
 )
 
@@ -168,14 +170,40 @@ def test_text_that_is_not_that_date_or_time_is_refused(odd, schema):
         normalize(odd, schema)
 
 
-def test_priority_zero_means_no_priority_and_ids_stay_strings():
+def test_priority_zero_means_no_priority_where_the_stream_says_so_and_ids_stay_strings():
     schema = {"properties": {"priority": STRING, "fieldid": STRING}}
+    tasks = TypingRules(zero_means_none=frozenset({"priority"}))
     unset = {"priority": 0, "fieldid": "35081"}
-    normalize_object(unset, schema)
+    normalize_object(unset, schema, tasks)
     assert unset == {"priority": None, "fieldid": "35081"}
     chosen = {"priority": "IyYqKyIK"}
-    normalize_object(chosen, schema)
+    normalize_object(chosen, schema, tasks)
     assert chosen == {"priority": "IyYqKyIK"}
+
+
+def test_a_streams_typing_rule_applies_to_that_stream_alone():
+    """Tasks declare `zero_means_none: [priority]` in their `$parameters`; another stream's 0 stays a 0."""
+    schema = {
+        "properties": {
+            "priority": STRING,
+            "task": {"type": ["null", "object"], "properties": {"priority": STRING}},
+        }
+    }
+    tasks = AroFloTypes(config={}, parameters={"name": "tasks", "zero_means_none": ["priority"]})
+    other = AroFloTypes(config={}, parameters={"name": "quotes"})
+    record = {"priority": 0, "task": {"priority": 0}}
+    tasks.transform(record, schema)
+    assert record == {"priority": None, "task": {"priority": "0"}}  # the path is the rule's: top level only
+    record = {"priority": 0, "task": {"priority": 0}}
+    other.transform(record, schema)
+    assert record == {"priority": "0", "task": {"priority": "0"}}
+
+
+def test_the_tasks_stream_declares_its_zero_means_none_rule():
+    from aroflo_sandbox.harness import MANIFEST
+
+    rules = {s["$parameters"]["name"]: s["$parameters"].get("zero_means_none") for s in MANIFEST["streams"]}
+    assert {name: fields for name, fields in rules.items() if fields} == {"tasks": ["priority"]}
 
 
 def test_a_number_in_a_text_field_becomes_its_text():
@@ -373,3 +401,84 @@ def test_plain_date_times_read_by_the_fast_path_as_by_the_general_one(sent, expe
             normalize(sent, LOCAL)
     else:
         assert normalize(sent, LOCAL) == expected
+
+
+CUSTOM_FIELD = {
+    "type": ["null", "object"],
+    "properties": {
+        "fieldid": STRING,
+        "name": STRING,
+        "type": STRING,
+        "value": STRING,
+        "archived": BOOLEAN,
+        "value_boolean": BOOLEAN,
+        "value_number": NUMBER,
+        "value_date": DATE,
+    },
+}
+WITH_CUSTOM_FIELDS = {"properties": {"customfields": {"type": ["null", "array"], "items": CUSTOM_FIELD}}}
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "typed"),
+    [
+        ("checkbox", "TRUE", {"value_boolean": True}),
+        ("checkbox", "FALSE", {"value_boolean": False}),
+        ("Checkbox", "true", {"value_boolean": True}),  # the type's case does not matter
+        ("numeric", "10", {"value_number": 10}),
+        ("numeric", "296.7600", {"value_number": 296.76}),
+        ("Datefield", "2024/03/01", {"value_date": "2024-03-01"}),
+        ("datefield", "2024-03-01", {"value_date": "2024-03-01"}),
+        ("Datefield", "Oct 23, 2018 12:00:00 AM", {"value_date": "2018-10-23"}),
+        ("Datefield", "", {}),  # blank: nothing to type
+        ("numeric", " ", {}),
+        ("text", "ABC123", {}),
+        ("radio", "Yes", {}),  # a radio's words are text, not a boolean
+        ("Select", "Word of Mouth", {}),
+        ("textarea", "Call on arrival", {}),
+        (None, "TRUE", {}),  # no type: nothing is typed
+    ],
+)
+def test_custom_fields_keep_their_value_and_gain_the_typed_value_their_type_says(kind, value, typed):
+    record = {"customfields": [{"fieldid": "35081", "name": "Induction", "type": kind, "value": value}]}
+    normalize_object(record, WITH_CUSTOM_FIELDS)
+    expected = {"value_boolean": None, "value_number": None, "value_date": None, **typed}
+    assert record["customfields"] == [
+        {"fieldid": "35081", "name": "Induction", "type": kind, "value": value, **expected}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("checkbox", "Maybe"),
+        ("numeric", "ten"),
+        ("Datefield", "31/02/2024"),
+        ("Datefield", "2024/03/01 10:30:00"),
+    ],
+)
+def test_a_custom_value_that_does_not_read_as_its_type_stays_in_value_and_is_logged_once(caplog, kind, value):
+    sent = {"customfields": [{"type": kind, "value": value}]}
+    with caplog.at_level(logging.WARNING, logger="airbyte"):
+        for _ in range(3):
+            record = copy.deepcopy(sent)
+            normalize_object(record, WITH_CUSTOM_FIELDS)
+            assert record["customfields"][0] == {
+                "type": kind,
+                "value": value,
+                "value_boolean": None,
+                "value_number": None,
+                "value_date": None,
+            }
+    warnings = [r.getMessage() for r in caplog.records if f"a {kind} custom field" in r.getMessage()]
+    assert len(warnings) <= 1  # once per field and process (earlier tests may have logged it already)
+    assert all(w.startswith("AroFlo sent a value for customfields.value that is not a") for w in warnings)
+    assert all(value not in w for w in warnings)
+
+
+def test_only_an_object_whose_schema_declares_the_typed_values_gets_them():
+    record = {"type": "checkbox", "value": "TRUE"}
+    normalize_object(record, {"properties": {"type": STRING, "value": STRING}})
+    assert record == {"type": "checkbox", "value": "TRUE"}
+    type_custom_value(record, "location.customfields.")
+    assert record["value_boolean"] is True
