@@ -83,3 +83,19 @@ def test_check_proves_the_credentials_for_free(
     assert (
         status["status"] == "FAILED" and "no business unit with orgid JCdKUyZRMCAgCg==" in status["message"]
     )
+
+
+def test_a_record_aroflo_itself_refuses_is_rejected_in_its_words(
+    sandbox: Sandbox, control: SandboxClient, tmp_path: Path
+) -> None:
+    """AroFlo's own refusal (its per-record `error`), here of a business unit it does not know (`check` would
+    have said so; a write does not look first): rejected with AroFlo's reason, nothing written."""
+    new = {"clientname": "Refused Co", "firstname": "Re", "surname": "Fused", "email": "re@fused.example"}
+    run = write(
+        sandbox, tmp_path, [record("clients", new)], {"clients": "append_dedup"}, business_unit_id="QUJDRA=="
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert summary(run) == "clients: 1 rejected"
+    [warning] = logs(run, "WARN")
+    assert "AroFlo refused it: " in warning and "QUJDRA==" in warning
+    assert "Refused Co" not in [c["clientname"] for c in control.truth("clients")]
