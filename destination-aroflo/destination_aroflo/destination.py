@@ -55,7 +55,10 @@ class DestinationAroflo(Destination):
         since = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
         try:
             answer = client.read(
-                "lastupdate", [f"and|lastupdateutc|>|{since}"], ask=Ask(page=1, page_size=1), allowance=Allowance.FREE
+                "lastupdate",
+                [f"and|lastupdateutc|>|{since}"],
+                ask=Ask(page=1, page_size=1),
+                allowance=Allowance.FREE,
             )
             if not answer.ok:
                 return _failed(answer.reaction.message(status=answer.status, statusmessage=answer.message))

@@ -9,7 +9,9 @@ from typing import Any
 from airbyte_cdk.sources.declarative.transformations import RecordTransformation
 from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
+from source_aroflo.components.stream_parameters import record_id_field
 from source_aroflo.components.sync_state import CURSOR_FIELD
+from source_aroflo.components.zone_slice import ZoneSlice
 
 
 @dataclass
@@ -25,7 +27,7 @@ class StampChangePosition(RecordTransformation):
     _id_field: str = field(init=False, default="")
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._id_field = str(parameters.get("id") or "")
+        self._id_field = record_id_field(parameters) or ""
 
     def transform(
         self,
@@ -36,6 +38,6 @@ class StampChangePosition(RecordTransformation):
     ) -> None:
         if stream_slice is None:
             return
-        changes = stream_slice.get("changes")
-        at = changes.get(str(record.get(self._id_field))) if changes else None
-        record[CURSOR_FIELD] = at or stream_slice.get("as_of")
+        read = ZoneSlice.of(stream_slice)
+        at = read.changes.get(str(record.get(self._id_field))) if read.changes else None
+        record[CURSOR_FIELD] = at or read.as_of
