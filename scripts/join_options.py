@@ -1,5 +1,5 @@
-"""Write the spec's Joined Detail options (`joins`) from the streams' `join_fields` and `default_joins`, the one
-definition of each zone's joins (components/joins.py reads the same parameters).
+"""Write the spec's Joined Detail options (`joins`) from the streams' `join_fields` and `default_joins`, the
+one definition of each zone's joins (components/joins.py reads the same parameters).
 
     PYTHONPATH=. .venv/bin/python scripts/join_options.py
 
