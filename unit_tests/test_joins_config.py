@@ -1,5 +1,5 @@
-"""The Joined Detail option of the spec is generated from the streams' join parameters (scripts/join_options.py)
-and is current, and every join is one AroFlo documents for the zone (its JOIN table; the sandbox's zone table
+"""The Joined Detail option of the spec is generated from the streams' join parameters
+(scripts/join_options.py) and is current, and every join is one AroFlo documents for the zone (its JOIN table; the sandbox's zone table
 carries them)."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The CDK's private members the connector relies on, in one place (airbyte-cdk 7.39): what each is for.
-`unit_tests/test_cdk_private.py` has a test per member, so a CDK upgrade that renames or drops one fails there,
-by name, rather than somewhere in a sync.
+`unit_tests/test_cdk_private.py` has a test per member, so a CDK upgrade that renames or drops one fails
+there, by name, rather than somewhere in a sync.
 
 >>> sorted(PRIVATE_MEMBERS)[0]
 'ConcurrentDeclarativeSource._config'
