@@ -1,13 +1,12 @@
 """The Joined Detail option of the spec is generated from the streams' join parameters
-(scripts/join_options.py) and is current, and every join is one AroFlo documents for the zone (its JOIN table; the sandbox's zone table
-carries them)."""
+(scripts/join_options.py) and is current, and every join is one AroFlo documents for the zone (its JOIN
+table; the sandbox's zone table carries them)."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
-
-import importlib.util
 
 import pytest
 import yaml
