@@ -6,6 +6,7 @@ allowance takes the sync's single-record reads, and the zone's size: the records
 secondary allowance) or 50 a call (`IN` batches on the daily budget), the deletions, or a re-read of the zone
 when the batches would cost more calls than reading it again.
 
+>>> from datetime import UTC
 >>> at = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 >>> entries = [[Entry("a", at, False), Entry("b", at, True), Entry("c", at, False)]]
 >>> plan = plan_changes(entries, recent={"c": "2026-11-30T09:00:00Z"}, since=at, retry=set(),

@@ -4,6 +4,7 @@ LastUpdate does not say which zones it logs, so before a sync relies on it: the 
 the connector saw, by its own UTC update time, must have its entry; for a zone whose records carry no update
 time, any entry at all will do. Without the evidence the zone is read through its fallbacks.
 
+>>> from datetime import UTC
 >>> class Log:
 ...     def probe(self, zonename, after=None, pages=1):
 ...         return [Entry("a", datetime(2026, 11, 30, 9, tzinfo=UTC), False)]
@@ -15,15 +16,27 @@ False
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from source_aroflo.components.changes import Entry
+from source_aroflo.components.sync_run import ZoneRun
 from source_aroflo.components.sync_state import parse_iso
+
+LOGGER = logging.getLogger("airbyte")
 
 
 class Probe(Protocol):
     def probe(self, zonename: str, after: datetime | None = None, pages: int = 1) -> list[Entry]: ...
+
+
+class ChangeLogReader(Probe, Protocol):
+    """What the sync reads LastUpdate with (`changes.ChangeLog`)."""
+
+    def entries(self, zonename: str, after: datetime) -> Iterator[list[Entry]]: ...
 
 
 def logged(change_log: Probe, zonename: str, newest: tuple[str, str] | None) -> tuple[bool, str]:
@@ -35,3 +48,32 @@ def logged(change_log: Probe, zonename: str, newest: tuple[str, str] | None) -> 
         return covered, f"the newest update, {record_id} at {at}, is {'' if covered else 'not '}in LastUpdate"
     covered = bool(change_log.probe(zonename))
     return covered, f"LastUpdate has {'entries' if covered else 'no entry'} for {zonename}"
+
+
+@dataclass
+class Coverage:
+    """A sync's view of the change log's coverage of its zone: the evidence, once found kept in the state."""
+
+    run: ZoneRun
+    change_log: ChangeLogReader
+
+    def covered(self) -> bool:
+        run, plan = self.run, self.run.plan
+        if run.state.covered:
+            return True
+        assert plan.change_log is not None
+        covered, evidence = logged(self.change_log, plan.change_log, run.state.newest)
+        fallback = ("a window on " + plan.updated.name) if plan.updated else "full re-reads"
+        how = "LastUpdate" if covered else fallback
+        LOGGER.info(f"{plan.stream}: changes are found through {how} ({evidence}).")
+        if covered:
+            run.state = run.state.but(covered=True, ids=None)
+        return covered
+
+    def deletions_since_started(self) -> int | None:
+        """Records deleted since the unfinished full read started, when the change log shows them."""
+        full_read, zonename = self.run.state.full_read, self.run.plan.change_log
+        if zonename is None or full_read is None or not self.covered():
+            return None
+        since = full_read.started - self.run.settings.overlap
+        return sum(e.deleted for rows in self.change_log.entries(zonename, since) for e in rows)

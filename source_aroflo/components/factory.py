@@ -30,10 +30,8 @@ members this relies on are listed, each with its test, in `cdk_private.py`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any, get_type_hints
 
-from airbyte_cdk.models import SyncMode
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     CustomErrorHandler as CustomErrorHandlerModel,
 )
@@ -53,31 +51,51 @@ from airbyte_cdk.sources.types import Config
 
 from aroflo_client import limits
 from aroflo_client.budget import DailyBudget
-from source_aroflo.components.attachments import JOIN
 from source_aroflo.components.changes import ChangeLog
-from source_aroflo.components.config import page_size
 from source_aroflo.components.files import FreshLink, StreamingFileUploader
-from source_aroflo.components.joins import chosen_joins
 from source_aroflo.components.plan import ZonePlan
 from source_aroflo.components.stream_parameters import check_parameters
-from source_aroflo.components.sync import SyncSettings, ZoneSync
+from source_aroflo.components.sync import ZoneSync
+from source_aroflo.components.sync_settings import CHANGE_LOG_STREAM, settings_for
 from source_aroflo.components.zone_retriever import ZoneRetriever
 
 SYNC_MARKER = "aroflo_sync"
 FILES_MARKER = "aroflo_files"
 PAGINATOR_SPLITS = "windows_split_by_paginator"
-CHANGE_LOG_STREAM = "last_update"  # the one stream that is not a zone stream: the CDK's own cursor
 
 
 class WiringError(ValueError):
     """A stream the manifest declares cannot be built as the connector needs it: said at build time."""
 
 
+def sync_marker(model: DeclarativeStreamModel) -> Any:
+    """The zone stream's `aroflo_sync` marker (its change-log requester); None for the LastUpdate stream."""
+    incremental = model.incremental_sync
+    marker = (incremental.parameters or {}).get(SYNC_MARKER) if incremental is not None else None
+    if not marker and model.name != CHANGE_LOG_STREAM:
+        raise WiringError(
+            f"Stream {model.name} is a zone stream without its sync: its incremental_sync must declare "
+            f"`$parameters.{SYNC_MARKER}` (definitions.zone_stream)."
+        )
+    return marker
+
+
+def parts_needing_sync(plan: ZonePlan, uploads_files: bool) -> set[str]:
+    """The parts of a zone stream that must get its cursor (by their class, as `wiring` records them)."""
+    return {
+        "cursor",
+        "AroFloPaginator",
+        "ZoneRetriever",
+        *(["NewDocuments"] if plan.attached_to is not None else []),
+        *(["StreamingFileUploader"] if uploads_files else []),
+    }
+
+
 class AroFloComponentFactory(ModelToComponentFactory):
     _budget: DailyBudget
     _building: ZoneSync | None
     _wired: set[str]
-    wiring: dict[str, dict[str, Any]]  # stream -> role -> the component given its cursor (tests read it)
+    wiring: dict[str, frozenset[str]]  # stream -> the parts that got its cursor (the tests read it)
 
     @classmethod
     def adopt(cls, factory: ModelToComponentFactory, config: Config) -> AroFloComponentFactory:
@@ -104,14 +122,7 @@ class AroFloComponentFactory(ModelToComponentFactory):
         name = model.name or ""
         parameters: Mapping[str, Any] = {**(model.parameters or {}), "name": name}
         check_parameters(parameters)
-        marker = (
-            (model.incremental_sync.parameters or {}).get(SYNC_MARKER) if model.incremental_sync else None
-        )
-        if not marker and name != CHANGE_LOG_STREAM:
-            raise WiringError(
-                f"Stream {name} is a zone stream without its sync: its incremental_sync must declare "
-                f"`$parameters.{SYNC_MARKER}` (definitions.zone_stream)."
-            )
+        marker = sync_marker(model)
         self._building = self._zone_sync(name, parameters, marker, config) if marker else None
         self._wired = set()
         try:
@@ -127,10 +138,13 @@ class AroFloComponentFactory(ModelToComponentFactory):
         requester = self.create_component(
             HttpRequesterModel, marker["change_log_requester"], config, name=f"{name} (LastUpdate)"
         )
+        catalog, states = self._stream_name_to_configured_stream, self._connector_state_manager
         return ZoneSync(
             plan=plan,
-            settings=self._settings(name, plan, config),
-            stream_state=self._connector_state_manager.get_stream_state(name, None),
+            settings=settings_for(
+                name, plan, config, catalog, lambda other: states.get_stream_state(other, None)
+            ),
+            stream_state=states.get_stream_state(name, None),
             change_log=ChangeLog(requester),
             budget=self._budget,
             message_repository=self._message_repository,
@@ -138,18 +152,14 @@ class AroFloComponentFactory(ModelToComponentFactory):
         )
 
     def _check_wired(self, name: str, sync: ZoneSync, stream: Any, model: DeclarativeStreamModel) -> None:
-        needed = {"cursor", "AroFloPaginator", "ZoneRetriever"}
-        if sync.plan.attached_to is not None:
-            needed.add("NewDocuments")
         configured = self._stream_name_to_configured_stream.get(name)
-        if model.file_uploader and configured is not None and configured.include_files:
-            needed.add("StreamingFileUploader")
+        uploads = bool(model.file_uploader and configured is not None and configured.include_files)
         if getattr(stream, "cursor", None) is sync:
             self._wired.add("cursor")
-        missing = sorted(needed - self._wired)
+        missing = sorted(parts_needing_sync(sync.plan, uploads) - self._wired)
         if missing:
             raise WiringError(f"Stream {name}: {', '.join(missing)} did not get the stream's sync cursor.")
-        self.wiring[name] = {"cursor": sync, "roles": set(self._wired)}
+        self.wiring[name] = frozenset(self._wired)
 
     def _build_concurrent_cursor(
         self, model: DeclarativeStreamModel, stream_slicer: Any, config: Config
@@ -165,34 +175,6 @@ class AroFloComponentFactory(ModelToComponentFactory):
             retriever.deletions = self._building
             self._wired.add("ZoneRetriever")
         return retriever
-
-    def _settings(self, name: str, plan: ZonePlan, config: Config) -> SyncSettings:
-        configured = self._stream_name_to_configured_stream.get(name)
-        return SyncSettings(
-            start_date=config.get("start_date") or None,
-            page_size=page_size(config),
-            reference_interval=timedelta(hours=float(config.get("reference_reread_hours", 24))),
-            fallback_interval=timedelta(hours=float(config.get("fallback_reread_hours", 0))),
-            single_fetch_limit=int(config.get("single_fetch_limit", 500)),
-            joins=self._joins(name, plan, config),
-            incremental=configured is None or configured.sync_mode == SyncMode.incremental,
-            first_reads_unfinished=self._first_reads_unfinished(name),
-        )
-
-    @staticmethod
-    def _joins(name: str, plan: ZonePlan, config: Config) -> tuple[str, ...]:
-        """The config's joins for the stream; a documents stream's parents, their documents alone."""
-        return (JOIN,) if plan.attached_to else tuple(chosen_joins(config, name, list(plan.default_joins)))
-
-    def _first_reads_unfinished(self, name: str) -> bool:
-        """Does another selected incremental stream still have its first full read ahead or unfinished?"""
-        for other, configured in self._stream_name_to_configured_stream.items():
-            if other in (name, CHANGE_LOG_STREAM) or configured.sync_mode != SyncMode.incremental:
-                continue
-            state = self._connector_state_manager.get_stream_state(other, None)
-            if not state or state.get("full_read"):
-                return True
-        return False
 
     # ---- every request has a timeout ----------------------------------------------------------------------
     def create_http_requester(

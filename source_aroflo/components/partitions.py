@@ -36,6 +36,7 @@ class PartitionRegistry:
     _next: int = 0
     _open: int = 0
     _generated_all: bool = False
+    _finished: bool = False
 
     def open(self, read: Read) -> int:
         """A new partition: its number, for its slice."""
@@ -57,3 +58,10 @@ class PartitionRegistry:
 
     def all_closed(self) -> bool:
         return self._generated_all and self._open == 0
+
+    def finished(self) -> bool:
+        """True once, when every partition of the sync is generated and closed."""
+        if self.all_closed() and not self._finished:
+            self._finished = True
+            return True
+        return False

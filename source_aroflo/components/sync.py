@@ -31,35 +31,28 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.message import MessageRepository
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor, CursorField
 from airbyte_cdk.sources.streams.concurrent.partitions.partition import Partition
 from airbyte_cdk.sources.types import Record, StreamSlice
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from aroflo_client.envelope import Envelope
-from source_aroflo.components import full_read as progress
-from source_aroflo.components.coverage import logged
+from source_aroflo.components.coverage import ChangeLogReader
 from source_aroflo.components.deletions import deletion_record
 from source_aroflo.components.document_ledger import DocumentLedger
 from source_aroflo.components.partitions import PartitionRegistry
 from source_aroflo.components.plan import ZonePlan
-from source_aroflo.components.sync_plan import LOGGER, ChangeEntries, Singles, SyncPlanner
-from source_aroflo.components.sync_run import SyncSettings, ZoneRun
+from source_aroflo.components.refusals import Refusals
+from source_aroflo.components.sync_plan import LOGGER, Singles, SyncPlanner
+from source_aroflo.components.sync_run import ZoneRun
+from source_aroflo.components.sync_settings import SyncSettings
 from source_aroflo.components.sync_state import CURSOR_FIELD, DELETED_AT, SyncState, Window
-from source_aroflo.components.zone_slice import FULL, ZoneSlice
+from source_aroflo.components.zone_slice import ZoneSlice
 
 __all__ = ["SyncSettings", "ZoneSync", "partition_of"]
-
-
-class ChangeLogReader(ChangeEntries, Protocol):
-    """What the cursor reads LastUpdate with (`changes.ChangeLog`)."""
-
-    def probe(self, zonename: str, after: datetime | None = None, pages: int = 1) -> list[Any]: ...
 
 
 def partition_of(stream_slice: Mapping[str, Any] | None) -> int | None:
@@ -79,7 +72,7 @@ class ZoneSync(Cursor):
         state_manager: ConnectorStateManager,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.plan, self.settings, self._change_log, self._clock = plan, settings, change_log, clock
+        self.plan, self.settings, self._clock = plan, settings, clock
         self._messages, self._state_manager = message_repository, state_manager
         self._lock = threading.RLock()
         state = SyncState.load(stream_state) if settings.incremental else SyncState()
@@ -87,7 +80,7 @@ class ZoneSync(Cursor):
         self._run = ZoneRun(plan, settings, state, ledger)
         self._partitions = PartitionRegistry()
         self._planner = SyncPlanner(self._run, self._partitions, change_log, budget)
-        self._done = False
+        self._refusals = Refusals(self._run, self._planner.window)
 
     # ---- the Cursor interface ------------------------------------------------------------------------------
     @property
@@ -144,62 +137,24 @@ class ZoneSync(Cursor):
         """A page is read: a documents stream's parents are observed; a full read saves its next page."""
         with self._lock:
             read = self._partitions.get(partition_of(stream_slice))
-            if self._run.ledger is not None and self.plan.attached_to is not None:
-                for parent in answer.records(self.plan.record_key):
-                    self._run.ledger.evidence.add(parent, self.plan.attached_to)
-                    self._run.ledger.forget_detached(parent, self.plan.attached_to)
-                    if read is not None:
-                        self._run.observe(read, parent)
-            if read is None or read.kind != FULL or self._run.state.full_read is None:
-                return
-            last_id = str(last.data.get(self.plan.id_field, "")) if last and self.plan.id_field else None
+            if self.reads_parents:
+                self._run.parents_read(read, answer.records(self.plan.record_key))
             span = Window.span_of(ZoneSlice.of(stream_slice).window)
-            self._run.page_done(span, page, page_size, last_id)
-            self._emit_state(with_ids=False)
+            if read is not None and self._run.page_done(read, span, page, page_size, last):
+                self._emit_state(with_ids=False)
 
     def drop_optional_where(self, stream_slice: StreamSlice) -> bool:
-        """AroFlo rejected the always-true clause that only guards against a default filter the zone does not
-        document (status 9): read on without it. False when the clause is required."""
-        if not self.plan.optional_where:
-            return False
         with self._lock:
-            self._run.drop_optional_where()
-        LOGGER.warning(
-            f"AroFlo rejected the clause {self.plan.full_read_where(None)} of {self.plan.stream} "
-            f"(Invalid WHERE Clause). Zone {self.plan.zone} documents no 30-day default filter, so it is "
-            f"read without a WHERE clause; should AroFlo report a default filter all the same, the stream "
-            f"fails rather than miss records."
-        )
-        return True
+            return self._refusals.drop_optional_where()
 
     def split_request_window(
         self, stream_slice: StreamSlice, min_split_window: timedelta | None = None
     ) -> list[StreamSlice] | None:
-        """AroFlo refused a full read even at the smallest page: read it in narrower windows on the zone's
-        documented date field - before 2000, then a year each, then halves, down to a day."""
+        """AroFlo refused a full read even at the smallest page (the CDK's window splitting asks)."""
         with self._lock:
-            read, full_read = self._partitions.get(partition_of(stream_slice)), self._run.state.full_read
-            if read is None or read.kind != FULL or full_read is None or self.plan.date_field is None:
-                return None
-            refused = ZoneSlice.of(stream_slice)
-            span = Window.span_of(refused.window)
-            children = progress.narrower(span, full_read.started, self.settings.start_date)
-            if not children:
-                day = f"{refused.window[0]}..{refused.window[1]}" if refused.window else "(whole zone)"
-                raise AirbyteTracedException(
-                    message=(
-                        f"AroFlo keeps refusing {self.plan.stream} even for a single day at the smallest "
-                        f"page size ({self.plan.date_field.name} {day}). Turn its joins off and retry, or "
-                        f"contact AroFlo support."
-                    ),
-                    failure_type=FailureType.transient_error,
-                )
-            self._run.split(span, children)
-            read.windows = [w for w in read.windows or [] if w.span != span] + children
-            LOGGER.info(
-                f"{self.plan.stream}: AroFlo refused the read; continuing in {len(children)} windows."
-            )
-            return [self._planner.window(refused, w).stream_slice() for w in children]
+            read = self._partitions.get(partition_of(stream_slice))
+            children = self._refusals.split(read, ZoneSlice.of(stream_slice)) if read is not None else None
+            return [child.stream_slice() for child in children] if children is not None else None
 
     # ---- what the retriever asks once a partition is read (zone_retriever.Deletions) ---------------------
     def deletions(self, stream_slice: StreamSlice) -> list[dict[str, Any]]:
@@ -212,10 +167,7 @@ class ZoneSync(Cursor):
     def delivers(self, document: Mapping[str, Any]) -> bool:
         assert self._run.ledger is not None
         with self._lock:
-            wanted = self._run.ledger.wants(document)
-            if wanted:
-                self._run.ledger.note_delivered(document)
-            return wanted
+            return self._run.ledger.delivers(document)
 
     def file_result(self, document: Mapping[str, Any], fetched: bool) -> None:
         if self._run.ledger is not None:
@@ -224,19 +176,14 @@ class ZoneSync(Cursor):
 
     # ---- choosing how this sync reads --------------------------------------------------------------------
     def _choose(self) -> Iterable[ZoneSlice]:
-        plan, state, ledger, now, ways = (
-            self.plan,
-            self._run.state,
-            self._run.ledger,
-            self._clock(),
-            self._planner,
-        )
+        plan, state, ledger = self.plan, self._run.state, self._run.ledger
+        now, ways = self._clock(), self._planner
         if ledger is not None and self.settings.incremental and state.position is not None:
             ledger.since = state.position - self.settings.overlap
         if not self.settings.incremental:
             return ways.full_read(now, keep_ids=False)
         if state.full_read is not None:
-            return ways.resume(self._deletions_since_started)
+            return ways.resume(ways.coverage.deletions_since_started)
         if state.position is None:
             LOGGER.info(f"{plan.stream}: first sync, a full read of zone {plan.zone}.")
             return ways.full_read(now, keep_ids=plan.keeps_ids)
@@ -245,49 +192,21 @@ class ZoneSync(Cursor):
             return ways.reread_if_due(now, self.settings.fallback_interval, why)
         if plan.change_log is None and plan.updated is None:
             return ways.reread_if_due(now, self.settings.reference_interval, "a reference zone")
-        if plan.change_log is not None and self._covered():
+        if plan.change_log is not None and ways.coverage.covered():
             return ways.changes(now)
         if plan.updated is not None:
             return ways.updated_window(now)
         return ways.reread_if_due(now, self.settings.fallback_interval, "LastUpdate does not log it")
 
-    def _covered(self) -> bool:
-        """Evidence that LastUpdate logs this zone (free calls), once found kept in the state."""
-        if self._run.state.covered:
-            return True
-        assert self.plan.change_log is not None
-        covered, evidence = logged(self._change_log, self.plan.change_log, self._run.state.newest)
-        fallback = ("a window on " + self.plan.updated.name) if self.plan.updated else "full re-reads"
-        LOGGER.info(
-            f"{self.plan.stream}: changes are found through {'LastUpdate' if covered else fallback} "
-            f"({evidence})."
-        )
-        if covered:
-            self._run.state = self._run.state.but(covered=True, ids=None)
-        return covered
-
-    def _deletions_since_started(self) -> int | None:
-        """Records deleted since the unfinished full read started, when the change log shows them."""
-        full_read = self._run.state.full_read
-        if self.plan.change_log is None or full_read is None or not self._covered():
-            return None
-        since = full_read.started - self.settings.overlap
-        return sum(e.deleted for rows in self._change_log.entries(self.plan.change_log, since) for e in rows)
-
     def _complete_if_done(self) -> None:
-        if self._partitions.all_closed() and not self._done:
-            self._done = True
+        if self._partitions.finished():
             self._planner.finish()
-            if self._run.ledger is not None:
-                verdict = self._run.ledger.settle(
-                    self._run.state.position, self.settings.overlap, self._run.read_in_full
-                )
-                if verdict:
-                    LOGGER.info(f"{self.plan.stream}: uploads {self._run.ledger.uploads}: {verdict}.")
+            verdict = self._run.settle()
+            if verdict:
+                LOGGER.info(f"{self.plan.stream}: {verdict}.")
             self._emit_state(with_ids=True)
 
     def _emit_state(self, with_ids: bool) -> None:
-        self._state_manager.update_state_for_stream(
-            self.plan.stream, None, self._run.current().dump(with_ids)
-        )
-        self._messages.emit_message(self._state_manager.create_state_message(self.plan.stream, None))
+        stream, manager = self.plan.stream, self._state_manager
+        manager.update_state_for_stream(stream, None, self._run.current().dump(with_ids))
+        self._messages.emit_message(manager.create_state_message(stream, None))

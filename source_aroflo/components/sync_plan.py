@@ -22,17 +22,13 @@ from typing import Any, Protocol
 from aroflo_client.budget import Allowance
 from source_aroflo.components import full_read as progress
 from source_aroflo.components.change_plan import BATCH, plan_changes
-from source_aroflo.components.changes import Entry
+from source_aroflo.components.coverage import ChangeLogReader, Coverage
 from source_aroflo.components.partitions import PartitionRegistry, Read
 from source_aroflo.components.sync_run import ZoneRun
 from source_aroflo.components.sync_state import Window, iso
 from source_aroflo.components.zone_slice import DELETED, FETCH, FULL, WINDOW, ZoneSlice
 
 LOGGER = logging.getLogger("airbyte")
-
-
-class ChangeEntries(Protocol):
-    def entries(self, zonename: str, after: datetime) -> Iterator[list[Entry]]: ...
 
 
 class Singles(Protocol):
@@ -47,9 +43,13 @@ def _nothing() -> None:
 class SyncPlanner:
     run: ZoneRun
     partitions: PartitionRegistry
-    change_log: ChangeEntries
+    change_log: ChangeLogReader
     budget: Singles
+    coverage: Coverage = field(init=False)
     finish: Callable[[], None] = field(default=_nothing)  # what finishing all of this sync's partitions means
+
+    def __post_init__(self) -> None:
+        self.coverage = Coverage(self.run, self.change_log)
 
     @property
     def _name(self) -> str:

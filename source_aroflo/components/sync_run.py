@@ -19,39 +19,24 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from aroflo_client.paging import MAX_PAGE_SIZE
+from airbyte_cdk.sources.types import Record
+
 from source_aroflo.components import full_read as progress
 from source_aroflo.components.deletions import KeptIds, gone_since
 from source_aroflo.components.document_ledger import DocumentLedger
 from source_aroflo.components.partitions import Read
 from source_aroflo.components.plan import ZonePlan
+from source_aroflo.components.sync_settings import SyncSettings
 from source_aroflo.components.sync_state import FullRead, Span, SyncState, Window, iso, parse_iso
 from source_aroflo.components.zone_slice import DELETED, FETCH, FULL
 
-
-@dataclass(frozen=True)
-class SyncSettings:
-    """What the config says about reading; `overlap` re-reads the change log before the position (free).
-
-    >>> SyncSettings(start_date=None).overlap
-    datetime.timedelta(seconds=600)
-    """
-
-    start_date: str | None
-    page_size: int = MAX_PAGE_SIZE
-    reference_interval: timedelta = timedelta(hours=24)
-    fallback_interval: timedelta = timedelta(0)
-    single_fetch_limit: int = 500
-    joins: tuple[str, ...] = ()
-    overlap: timedelta = timedelta(minutes=10)
-    incremental: bool = True
-    # Another stream's first full read is unfinished: re-reads wait, the daily budget goes there first.
-    first_reads_unfinished: bool = False
+LOGGER = logging.getLogger("airbyte")
 
 
 @dataclass
@@ -79,16 +64,19 @@ class ZoneRun:
         self.base = saved.records
         return self._running()
 
-    def page_done(self, span: Span | None, page: int, page_size: int, last_id: str | None) -> None:
+    def page_done(
+        self, read: Read, span: Span | None, page: int, page_size: int, last: Record | None
+    ) -> bool:
+        """A page is read; a full read saves the next one (True: a checkpoint to emit)."""
+        if read.kind != FULL or self.state.full_read is None:
+            return False
+        last_id = str(last.data.get(self.plan.id_field, "")) if last and self.plan.id_field else None
         records = self.base + self.count
         self._full_read(progress.checkpointed(self._running(), span, page, page_size, last_id, records))
+        return True
 
     def split(self, span: Span | None, children: list[Window]) -> None:
         self._full_read(progress.split(self._running(), span, children))
-
-    def drop_optional_where(self) -> None:
-        if self.state.full_read is not None:
-            self._full_read(self.state.full_read.but(optional_where_dropped=True))
 
     # ---- what a partition read ---------------------------------------------------------------------------
     def observe(self, read: Read, data: Mapping[str, Any]) -> None:
@@ -159,6 +147,23 @@ class ZoneRun:
         horizon = now - self.settings.overlap
         recent = {k: v for k, v in self.state.recent.items() if parse_iso(v) > horizon}
         self.state = self.state.but(position=now, recent=recent)
+
+    # ---- a documents stream: its parents, the documents it delivers, their files ------------------------
+    def parents_read(self, read: Read | None, parents: Iterable[Mapping[str, Any]]) -> None:
+        """A page of a documents stream's parents: the zone's records, and the evidence of whether an
+        upload changes its parent."""
+        assert self.plan.attached_to is not None and self.ledger is not None
+        for parent in parents:
+            self.ledger.parent_read(parent, self.plan.attached_to)
+            if read is not None:
+                self.observe(read, parent)
+
+    def settle(self) -> str | None:
+        """The sync is over: what the documents stream concluded about uploads, if anything."""
+        if self.ledger is None:
+            return None
+        verdict = self.ledger.settle(self.state.position, self.settings.overlap, self.read_in_full)
+        return f"uploads {self.ledger.uploads}: {verdict}" if verdict else None
 
     # ---- the state -----------------------------------------------------------------------------------------
     def current(self) -> SyncState:
