@@ -42,12 +42,11 @@ import yaml
 from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
 
 from aroflo_sandbox.harness import (
-    BY_STREAM,
+    MANIFEST,
     Run,
     SandboxClient,
     catalog,
     latest_states,
-    record_key,
     write_json,
 )
 from aroflo_sandbox.server import Sandbox
@@ -56,7 +55,9 @@ from aroflo_sandbox.zones import ZONES
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 12, 1, 0, 0, 0)  # the sandbox's "now": its data is the same whenever this runs
 FAST = {"per_second": 1000, "per_minute": 100_000}  # the connector paces itself; the sandbox need not
-STREAMS = sorted(BY_STREAM)
+# Every stream of the manifest (the 42 zones, LastUpdate and the 12 documents streams), with its primary key.
+PRIMARY_KEYS = {s["$parameters"]["name"]: s["$parameters"]["primary_key"] for s in MANIFEST["streams"]}
+STREAMS = sorted(PRIMARY_KEYS)
 PINNED = "<wall clock>"
 # The changes made before the incremental sync: (op, zone, positions in the zone's truth); every family of
 # zones, the ones with custom fields and documents among them.
@@ -208,9 +209,14 @@ class Comparison:
     non_null: Counter = field(default_factory=Counter)  # (stream, path) -> of which not null
     unexplained: list[str] = field(default_factory=list)
     deletions: list[str] = field(default_factory=list)  # deletion records that differ, old -> new
+    deleted: list[list[str]] = field(default_factory=list)  # stream, deletion records before, after, same
 
 
 DELETED_AT = "_ab_cdc_deleted_at"
+
+
+def record_key(stream: str, record: dict[str, Any]) -> tuple:
+    return tuple(record.get(k) for k in PRIMARY_KEYS[stream])
 
 
 def same_deletion(stream: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
@@ -266,6 +272,11 @@ def compare(
             result.unexplained += [
                 f"{stream}: a record only the old version emits: {text(r)[:200]}" for r in records
             ]
+        old_deleted = [digest(r) for r in before if DELETED_AT in r]
+        new_deleted = [digest(r) for r in after if DELETED_AT in r]
+        if old_deleted or new_deleted:
+            same_deleted = sum((Counter(old_deleted) & Counter(new_deleted)).values())
+            result.deleted.append([stream, str(len(old_deleted)), str(len(new_deleted)), str(same_deleted)])
         old_stream = hashlib.sha256("".join(sorted(old_hashes.elements())).encode()).hexdigest()[:12]
         new_stream = hashlib.sha256("".join(sorted(new_hashes.elements())).encode()).hexdigest()[:12]
         result.rows.append(
@@ -318,6 +329,9 @@ def report(comparison: Comparison) -> list[str]:
         for (stream, path), count in sorted(comparison.records.items()):
             values, non_null = comparison.values[stream, path], comparison.non_null[stream, path]
             lines.append(f"| {stream} | `{path}` | {count:,} | {values:,} | {non_null:,} |")
+    if comparison.deleted:
+        lines += ["", "| stream | deletion records before | after | same hash |", "|:--|--:|--:|--:|"]
+        lines += ["| " + " | ".join(row) + " |" for row in comparison.deleted]
     if comparison.deletions:
         lines += ["", f"Deletion records that differ ({len(comparison.deletions)}), before -> after:", ""]
         lines += [f"* `{line}`" for line in comparison.deletions]
