@@ -3,6 +3,21 @@ zone's documented date field when even the smallest page is too large or too slo
 without its optional clause when AroFlo rejects a clause that only guards against an undocumented default
 filter (9). The cursor (`sync.ZoneSync`) asks, under its lock, for the CDK's window splitting and the
 paginator.
+
+>>> from datetime import UTC, datetime
+>>> from source_aroflo.components.partitions import PartitionRegistry
+>>> from source_aroflo.components.plan import ZonePlan
+>>> from source_aroflo.components.sync_plan import SyncPlanner
+>>> from source_aroflo.components.sync_settings import SyncSettings
+>>> from source_aroflo.components.sync_state import SyncState
+>>> tasks = ZonePlan.from_parameters({"name": "tasks", "zone": "tasks", "primary_key": ["taskid"],
+...                                   "full_read": {"date": "datetimerequested"}})
+>>> run = ZoneRun(tasks, SyncSettings(start_date="2024-01-01"), SyncState())
+>>> planner = SyncPlanner(run, PartitionRegistry(), change_log=None, budget=None)
+>>> [whole] = planner.full_read(datetime(2026, 11, 30, tzinfo=UTC), keep_ids=True)
+>>> windows = Refusals(run, planner.window).split(planner.partitions.get(whole.partition), whole)
+>>> [(w.window[0][:10], w.window[1][:10], w.partition) for w in windows]  # the refused partition's
+[('2024-01-01', '2024-12-31', 1), ('2025-01-01', '2025-12-31', 1), ('2026-01-01', '2026-11-30', 1)]
 """
 
 from __future__ import annotations

@@ -9,6 +9,18 @@
 * `reread_if_due`: a full re-read, at most every interval.
 
 Each way sets `finish`: what finishing every partition of the sync means for the state.
+
+>>> from datetime import UTC
+>>> from source_aroflo.components.plan import ZonePlan
+>>> from source_aroflo.components.sync_settings import SyncSettings
+>>> from source_aroflo.components.sync_state import SyncState
+>>> tasks = ZonePlan.from_parameters({"name": "tasks", "zone": "tasks", "primary_key": ["taskid"],
+...                                   "full_read": {"date": "datetimerequested"}})
+>>> run = ZoneRun(tasks, SyncSettings(start_date="2024-01-01"), SyncState())
+>>> planner = SyncPlanner(run, PartitionRegistry(), change_log=None, budget=None)
+>>> [first] = planner.full_read(datetime(2026, 11, 30, tzinfo=UTC), keep_ids=True)
+>>> first.partition, first.read, first.where, first.splittable
+(1, 'full', ('and|datetimerequested|>|2023-12-31 23:59:59',), True)
 """
 
 from __future__ import annotations
