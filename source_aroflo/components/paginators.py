@@ -126,7 +126,8 @@ class AroFloPaginator(PaginationStrategy):
                 f"{self._stream}: AroFlo found page {ask.page} {what}; asking {less.page_size} a page."
             )
             return less
-        if stream_slice is not None and ZoneSlice.of(stream_slice).splittable:
+        zone_slice = ZoneSlice.of_any(stream_slice)
+        if zone_slice is not None and zone_slice.splittable:
             raise RequestWindowSplitRequiredException(self._stream, f"AroFlo answered {what}")
         files = self.sync is not None and self.sync.reads_parents
         raise AirbyteTracedException(
@@ -144,9 +145,11 @@ class AroFloPaginator(PaginationStrategy):
         )
 
     def _without_optional_where(self, ask: Ask, stream_slice: StreamSlice | None) -> Ask:
+        zone_slice = ZoneSlice.of_any(stream_slice)
         if (
             stream_slice is not None
-            and ZoneSlice.of(stream_slice).optional_where
+            and zone_slice is not None
+            and zone_slice.optional_where
             and ask.where
             and self.sync is not None
             and self.sync.drop_optional_where(stream_slice)
@@ -164,4 +167,5 @@ class AroFloPaginator(PaginationStrategy):
 
 
 def _zone(stream_slice: StreamSlice | None) -> str:
-    return ZoneSlice.of(stream_slice).zone if stream_slice is not None else ""
+    zone_slice = ZoneSlice.of_any(stream_slice)
+    return zone_slice.zone if zone_slice is not None else ""

@@ -71,5 +71,10 @@ class ZoneSlice:
             values["window"] = tuple(values["window"])
         return cls(**values)
 
+    @classmethod
+    def of_any(cls, stream_slice: Mapping[str, Any] | None) -> ZoneSlice | None:
+        """A zone stream's slice, or None for any other (the LastUpdate stream's dates, no slice at all)."""
+        return cls.of(stream_slice) if stream_slice is not None and "partition" in stream_slice else None
+
     def but(self, **changes: Any) -> ZoneSlice:
         return replace(self, **changes)

@@ -145,3 +145,11 @@ def test_smaller_keeps_the_first_record_of_the_page():
         page=7, page_size=62
     )  # record 375 falls on page 7 of 62 (starting at 372): none skipped
     assert Ask(page=2, page_size=10).smaller().page_size == 10
+
+
+def test_the_last_update_streams_date_slices_get_the_same_clear_errors():
+    dates = StreamSlice(partition={}, cursor_slice={"start_time": "2026-11-30T00:00:00Z"})
+    with pytest.raises(AirbyteTracedException, match="status 9"):
+        _paginator().next_page_token(_response("9", message="Invalid WHERE Clause"), 0, None, None, dates)
+    with pytest.raises(AirbyteTracedException, match="no documented date field"):
+        _paginator().next_page_token(_response("8"), 0, None, {"page": 1, "page_size": 10}, dates)
