@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -144,3 +145,9 @@ def test_the_facts_the_manifest_must_spell_agree_with_the_code():
     assert f"{MAX_PAGE_SIZE}" in page_size["description"]
     definitions_text = MANIFEST_PATH.read_text().split("\ndefinitions:")[1].split("\nschemas:")[0]
     assert str(MAX_PAGE_SIZE) not in definitions_text  # everything else reads the constant
+
+
+def test_a_file_uploader_built_outside_a_zone_stream_is_an_error(source_streams):
+    _, factory = source_streams
+    with pytest.raises(WiringError, match="file_uploader belongs to a zone stream"):
+        factory.create_file_uploader(SimpleNamespace(filename_extractor="{{ record.name }}"), CONFIG)

@@ -10,8 +10,8 @@
   `zone_retriever.ZoneRetriever` that delivers the cursor's deletions, and those that declare a `budget`
   field get the account's `DailyBudget`, the way the CDK itself hands an `api_budget` to the components that
   ask for one: collaborators are passed in, none is found in a global. A zone stream whose cursor, paginator,
-  retriever, documents filter or file uploader did not get its sync is an error at build time (`wiring`
-  records who got it, for the tests).
+  retriever or documents filter did not get its sync is an error at build time, and so is a file uploader
+  built outside a zone stream (`wiring` records who got it, for the tests).
 * Every requester gets the config's timeout (the manifest's timeouts are numbers, not templates), and all of
   them share one API budget holding AroFlo's call rate; both are AroFlo's, defined once for the source and the
   destination (aroflo_client/limits.py).
@@ -80,15 +80,11 @@ def sync_marker(model: DeclarativeStreamModel) -> Any:
     return marker
 
 
-def parts_needing_sync(plan: ZonePlan, uploads_files: bool) -> set[str]:
-    """The parts of a zone stream that must get its cursor (by their class, as `wiring` records them)."""
-    return {
-        "cursor",
-        "AroFloPaginator",
-        "ZoneRetriever",
-        *(["NewDocuments"] if plan.attached_to is not None else []),
-        *(["StreamingFileUploader"] if uploads_files else []),
-    }
+def parts_needing_sync(plan: ZonePlan) -> set[str]:
+    """The parts of a zone stream that must get its cursor (by their class, as `wiring` records them). The
+    file uploader is not among them: building one without the stream's cursor is itself an error
+    (`create_file_uploader`), and a sync may swap in the CDK's own (the memory test of files does)."""
+    return {"cursor", "AroFloPaginator", "ZoneRetriever", *(["NewDocuments"] if plan.attached_to else [])}
 
 
 class AroFloComponentFactory(ModelToComponentFactory):
@@ -130,7 +126,7 @@ class AroFloComponentFactory(ModelToComponentFactory):
         finally:
             sync, self._building = self._building, None
         if sync is not None:
-            self._check_wired(name, sync, stream, model)
+            self._check_wired(name, sync, stream)
         return stream
 
     def _zone_sync(self, name: str, parameters: Mapping[str, Any], marker: Any, config: Config) -> ZoneSync:
@@ -151,12 +147,10 @@ class AroFloComponentFactory(ModelToComponentFactory):
             state_manager=self._connector_state_manager,
         )
 
-    def _check_wired(self, name: str, sync: ZoneSync, stream: Any, model: DeclarativeStreamModel) -> None:
-        configured = self._stream_name_to_configured_stream.get(name)
-        uploads = bool(model.file_uploader and configured is not None and configured.include_files)
+    def _check_wired(self, name: str, sync: ZoneSync, stream: Any) -> None:
         if getattr(stream, "cursor", None) is sync:
             self._wired.add("cursor")
-        missing = sorted(parts_needing_sync(sync.plan, uploads) - self._wired)
+        missing = sorted(parts_needing_sync(sync.plan) - self._wired)
         if missing:
             raise WiringError(f"Stream {name}: {', '.join(missing)} did not get the stream's sync cursor.")
         self.wiring[name] = frozenset(self._wired)
