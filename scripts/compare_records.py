@@ -4,12 +4,15 @@ after a fixed set of changes, an incremental sync from that state. Per stream an
 are compared; records that differ are paired by primary key and their differing fields listed, and every
 difference must be a field the newer manifest declares and the older does not (a newly typed field).
 
-    git archive <commit> source_aroflo | tar -x -C /tmp/baseline   # the other version's connector
+    git archive <commit> source_aroflo aroflo-client | tar -x -C /tmp/baseline   # the other version
     PYTHONPATH=. .venv/bin/python scripts/compare_records.py --baseline /tmp/baseline [--scale 1.0]
 
 Prints a markdown table per run and the differing fields (stream, field, records, of which non-null); exits 1
-if any difference is not a newly declared field. Both versions share this checkout's sandbox and Python
-environment; only `source_aroflo` differs (put first on PYTHONPATH).
+if any difference is not a newly declared field, or a deletion record (`_ab_cdc_deleted_at`) that both
+versions emit for the same primary key and change time, with other fields (`--deletions-may-differ`: the
+deletions are normalized like every record since issue 20; each is listed). Both versions share this
+checkout's sandbox and Python environment; `source_aroflo`, and `aroflo-client` when the version's folder
+holds one, are its own (put first on PYTHONPATH).
 
 Pinned, so that only the connector decides a record: the sandbox's data (seed 42, `now` = NOW, so its
 dates do not move with the clock); the values that are the wall clock of the run replaced by a marker
@@ -39,12 +42,11 @@ import yaml
 from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
 
 from aroflo_sandbox.harness import (
-    BY_STREAM,
+    MANIFEST,
     Run,
     SandboxClient,
     catalog,
     latest_states,
-    record_key,
     write_json,
 )
 from aroflo_sandbox.server import Sandbox
@@ -53,7 +55,9 @@ from aroflo_sandbox.zones import ZONES
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 12, 1, 0, 0, 0)  # the sandbox's "now": its data is the same whenever this runs
 FAST = {"per_second": 1000, "per_minute": 100_000}  # the connector paces itself; the sandbox need not
-STREAMS = sorted(BY_STREAM)
+# Every stream of the manifest (the 42 zones, LastUpdate and the 12 documents streams), with its primary key.
+PRIMARY_KEYS = {s["$parameters"]["name"]: s["$parameters"]["primary_key"] for s in MANIFEST["streams"]}
+STREAMS = sorted(PRIMARY_KEYS)
 PINNED = "<wall clock>"
 # The changes made before the incremental sync: (op, zone, positions in the zone's truth); every family of
 # zones, the ones with custom fields and documents among them.
@@ -124,7 +128,9 @@ class Connector:
         return [sys.executable, "-P", "-c", code, *args]
 
     def environment(self) -> dict[str, str]:
-        return {**os.environ, "PYTHONPATH": os.pathsep.join([str(self.source), str(ROOT)])}
+        client = self.source / "aroflo-client"  # the version's own shared client, when its folder has one
+        paths = [self.source, *([client] if client.is_dir() else []), ROOT]
+        return {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths))}
 
     def check_source(self) -> None:
         """The connector this version runs is the one in its folder (not this checkout's or the installed)."""
@@ -202,9 +208,30 @@ class Comparison:
     values: Counter = field(default_factory=Counter)  # (stream, path) -> values that differ (array items)
     non_null: Counter = field(default_factory=Counter)  # (stream, path) -> of which not null
     unexplained: list[str] = field(default_factory=list)
+    deletions: list[str] = field(default_factory=list)  # deletion records that differ, old -> new
+    deleted: list[list[str]] = field(default_factory=list)  # stream, deletion records before, after, same
 
 
-def compare(title: str, old: Run, new: Run, new_fields: set[tuple[str, str]]) -> Comparison:
+DELETED_AT = "_ab_cdc_deleted_at"
+
+
+def record_key(stream: str, record: dict[str, Any]) -> tuple:
+    return tuple(record.get(k) for k in PRIMARY_KEYS[stream])
+
+
+def same_deletion(stream: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Both are the deletion of the same record at the same change time (other fields may differ)."""
+    return (
+        DELETED_AT in old
+        and DELETED_AT in new
+        and old[DELETED_AT] == new[DELETED_AT]
+        and record_key(stream, old) == record_key(stream, new)
+    )
+
+
+def compare(
+    title: str, old: Run, new: Run, new_fields: set[tuple[str, str]], deletions_may_differ: bool = False
+) -> Comparison:
     result = Comparison(title)
     for stream in STREAMS:
         before = [pinned(r) for r in old.records.get(stream, [])]
@@ -225,7 +252,12 @@ def compare(title: str, old: Run, new: Run, new_fields: set[tuple[str, str]]) ->
                     f"{stream}: a record only the new version emits: {text(record)[:200]}"
                 )
                 continue
-            changed = list(differences(partners.pop(0), record))
+            partner = partners.pop(0)
+            if deletions_may_differ and same_deletion(stream, partner, record):
+                result.deletions.append(f"{stream}: {text(partner)} -> {text(record)}")
+                explained += 1
+                continue
+            changed = list(differences(partner, record))
             for path, value in changed:
                 result.values[stream, path] += 1
                 result.non_null[stream, path] += value is not None
@@ -240,6 +272,11 @@ def compare(title: str, old: Run, new: Run, new_fields: set[tuple[str, str]]) ->
             result.unexplained += [
                 f"{stream}: a record only the old version emits: {text(r)[:200]}" for r in records
             ]
+        old_deleted = [digest(r) for r in before if DELETED_AT in r]
+        new_deleted = [digest(r) for r in after if DELETED_AT in r]
+        if old_deleted or new_deleted:
+            same_deleted = sum((Counter(old_deleted) & Counter(new_deleted)).values())
+            result.deleted.append([stream, str(len(old_deleted)), str(len(new_deleted)), str(same_deleted)])
         old_stream = hashlib.sha256("".join(sorted(old_hashes.elements())).encode()).hexdigest()[:12]
         new_stream = hashlib.sha256("".join(sorted(new_hashes.elements())).encode()).hexdigest()[:12]
         result.rows.append(
@@ -279,7 +316,7 @@ def report(comparison: Comparison) -> list[str]:
         "records before",
         "after",
         "same hash",
-        "differ in new fields only",
+        "differ in new fields (or a deletion's form) only",
         "hash before",
         "after",
     ]
@@ -292,6 +329,12 @@ def report(comparison: Comparison) -> list[str]:
         for (stream, path), count in sorted(comparison.records.items()):
             values, non_null = comparison.values[stream, path], comparison.non_null[stream, path]
             lines.append(f"| {stream} | `{path}` | {count:,} | {values:,} | {non_null:,} |")
+    if comparison.deleted:
+        lines += ["", "| stream | deletion records before | after | same hash |", "|:--|--:|--:|--:|"]
+        lines += ["| " + " | ".join(row) + " |" for row in comparison.deleted]
+    if comparison.deletions:
+        lines += ["", f"Deletion records that differ ({len(comparison.deletions)}), before -> after:", ""]
+        lines += [f"* `{line}`" for line in comparison.deletions]
     return [*lines, ""]
 
 
@@ -304,6 +347,11 @@ def main() -> None:
     )
     parser.add_argument("--current", type=Path, default=ROOT, help="folder holding this version (default: .)")
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument(
+        "--deletions-may-differ",
+        action="store_true",
+        help="a deletion record of the same key and time may differ in its other fields (listed)",
+    )
     args = parser.parse_args()
     old, new = Connector("baseline", args.baseline), Connector("current", args.current)
     old.check_source()
@@ -334,7 +382,7 @@ def main() -> None:
         f"Incremental sync after {changes} changes",
     ]
     for title, before, after in zip(titles, runs[old.name], runs[new.name], strict=True):
-        comparisons.append(compare(title, before, after, new_fields))
+        comparisons.append(compare(title, before, after, new_fields, args.deletions_may_differ))
     print(f"Sandbox seed 42, scale {args.scale}, now {NOW.isoformat()}; baseline {args.baseline}.\n")
     for comparison in comparisons:
         print("\n".join(report(comparison)))
@@ -342,7 +390,10 @@ def main() -> None:
     if unexplained:
         print("Differences that are not newly declared fields:", *unexplained[:30], sep="\n  ")
         raise SystemExit(1)
-    print("Every difference is a field the current manifest declares and the baseline does not.")
+    print(
+        "Every difference is a field the current manifest declares and the baseline does not"
+        + (", or a listed deletion record." if args.deletions_may_differ else ".")
+    )
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import 
 from aroflo_sandbox.dataset import generate
 from aroflo_sandbox.documented import example_records, examples, zone_docs
 from source_aroflo.components.normalize import Unreadable, normalize
+from source_aroflo.components.stream_parameters import record_id_field
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "source_aroflo" / "manifest.yaml"
@@ -624,7 +625,7 @@ class WherePlacer:
                 continue
             docs = zone_docs(stream["zone"])
             record = self.records[stream["name"]]
-            aliases = {stream["id_where"]: stream["id"]} if stream.get("id_where") else {}
+            aliases = {stream["id_where"]: record_id_field(stream)} if stream.get("id_where") else {}
             rows += [WhereRow(stream, "WHERE", row, record, aliases) for row in docs["where"]]
             # Tasks' JOIN tables filter on the joined lines, names prefixed by the join's (labourworkdate).
             for join, joined_rows in (docs.get("join_where") or {}).items():

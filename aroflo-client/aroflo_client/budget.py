@@ -11,6 +11,10 @@ component factory gives the same one to every signer and cursor of a sync):
   older than the lowest one seen today (responses overtake each other) never raises it again;
 * `take_singles` says whether changed records may be fetched one per call on the secondary allowance.
 
+Which allowance a request spends is decided where the request is planned, not read back from its text: the
+requester marks it (`ALLOWANCE_HEADER`, e.g. from the slice's `allowance`), and `allowance_of` takes the
+marker off before the request is signed, sent or logged; an unmarked request spends the daily allowance.
+
 >>> budget = DailyBudget(reserve=0)
 >>> budget.take_singles(300, limit=500), budget.take_singles(300, limit=500)
 (True, False)
@@ -21,8 +25,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
@@ -35,7 +39,9 @@ from aroflo_client.status import Meaning
 MELBOURNE = ZoneInfo("Australia/Melbourne")
 DAILY_REMAINING = "X-RateLimit-Daily-Remaining"
 SECONDARY_REMAINING = "X-RateLimit-Secondary-Daily-Remaining"
-FREE_ZONE = "lastupdate"
+# An internal marker naming a request's allowance, set by its requester and never sent (`allowance_of`).
+ALLOWANCE_HEADER = "X-AroFlo-Allowance"
+_MARKED = "aroflo_allowance"  # where the allowance stays on the request once the marker is off (retries)
 # Single-id reads stop well before the secondary allowance runs out: it is shared with other integrations.
 SECONDARY_FLOOR = 1_000
 
@@ -54,15 +60,26 @@ def reset_text(now: datetime) -> str:
     )
 
 
-def call_kind(url: str | None) -> str:
-    """ "free" (LastUpdate), "single" (one record by one `=` clause: the secondary allowance) or "daily"."""
-    query = parse_qs(urlsplit(url or "").query)
-    if (query.get("zone") or [""])[0].lower() == FREE_ZONE:
-        return "free"
-    where = query.get("where") or []
-    if len(where) == 1 and where[0].count("|") == 3 and where[0].split("|")[2] == "=":
-        return "single"
-    return "daily"
+class Allowance(StrEnum):
+    """The allowance a request spends."""
+
+    DAILY = "daily"  # the 2,000 calls a day
+    SECONDARY = "secondary"  # a single record by its id: the 20,000 a day
+    FREE = "free"  # LastUpdate: neither
+
+
+def allowance_of(request: requests.PreparedRequest) -> Allowance:
+    """The allowance its requester marked the request with; the marker is taken off, never sent.
+
+    >>> request = requests.Request("GET", "https://x/", headers={ALLOWANCE_HEADER: "free"}).prepare()
+    >>> allowance_of(request), ALLOWANCE_HEADER in request.headers, allowance_of(request)
+    (<Allowance.FREE: 'free'>, False, <Allowance.FREE: 'free'>)
+    """
+    marked = request.headers.pop(ALLOWANCE_HEADER, None)
+    if marked is not None:
+        setattr(request, _MARKED, Allowance(marked))
+    allowance: Allowance = getattr(request, _MARKED, Allowance.DAILY)
+    return allowance
 
 
 class BudgetExhausted(AirbyteTracedException):
@@ -103,11 +120,12 @@ class DailyBudget:
         return self._daily.remaining
 
     def before_send(self, request: requests.PreparedRequest) -> None:
-        kind = call_kind(request.url)
-        if kind == "free":
+        allowance = allowance_of(request)
+        if allowance is Allowance.FREE:
             return
-        count = self._secondary if kind == "single" else self._daily
-        floor = 0 if kind == "single" else max(self.reserve, 0)  # single fetches are planned to keep theirs
+        single = allowance is Allowance.SECONDARY
+        count = self._secondary if single else self._daily
+        floor = 0 if single else max(self.reserve, 0)  # single fetches are planned to keep theirs
         with self._lock:
             count.under_way.discard(request)  # a retry: the previous attempt is over
             left = count.left()
@@ -115,7 +133,7 @@ class DailyBudget:
                 count.under_way.add(request)
                 return
         now = datetime.now(UTC)
-        if kind == "single":
+        if single:
             raise BudgetExhausted(f"AroFlo's secondary daily allowance is used up. {reset_text(now)}")
         if self.reserve <= 0:
             raise BudgetExhausted(
@@ -143,7 +161,7 @@ class DailyBudget:
                     value = int(response.headers[header])
                 except (KeyError, ValueError, TypeError):
                     continue
-                if header == DAILY_REMAINING and call_kind(request.url if request else None) == "free":
+                if header == DAILY_REMAINING and request and allowance_of(request) is Allowance.FREE:
                     continue  # LastUpdate answers may carry a count it did not spend
                 count.report(value, now)
 

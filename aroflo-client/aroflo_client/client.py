@@ -34,7 +34,7 @@ from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from aroflo_client import limits
 from aroflo_client.backoff import AroFloRateLimitBackoff
-from aroflo_client.budget import DailyBudget
+from aroflo_client.budget import ALLOWANCE_HEADER, Allowance, DailyBudget
 from aroflo_client.envelope import Envelope
 from aroflo_client.errors import AroFloErrorHandler
 from aroflo_client.paging import MAX_PAGE_SIZE, MIN_PAGE_SIZE, Ask
@@ -94,8 +94,16 @@ class AroFloClient:
         self._writes = http(f"{name} (writes)", WriteErrorHandler)
 
     # ---- reads ---------------------------------------------------------------------------------------------
-    def read(self, zone: str, where: list[str], join: str | None = None, ask: Ask | None = None) -> Envelope:
-        """One page; a refusal AroFlo explains (credentials, permission, daily limit) raises, saying why."""
+    def read(
+        self,
+        zone: str,
+        where: list[str],
+        join: str | None = None,
+        ask: Ask | None = None,
+        allowance: Allowance = Allowance.DAILY,
+    ) -> Envelope:
+        """One page, on the allowance the caller planned (`budget.Allowance`); a refusal AroFlo explains
+        (credentials, permission, daily limit) raises, saying why."""
         ask = ask or Ask(page=1, page_size=MAX_PAGE_SIZE, where=where)
         params: list[tuple[str, str]] = [("zone", zone)]
         params += [("where", clause) for clause in where]
@@ -103,16 +111,23 @@ class AroFloClient:
             params.append(("join", join))
         params += [("page", str(ask.page)), ("pageSize", str(ask.page_size))]
         query = "&".join(f"{key}={encode_component(value)}" for key, value in params)
-        _, response = self._reads.send_request("GET", f"{self.base_url}?{query}", request_kwargs={})
+        _, response = self._reads.send_request(
+            "GET", f"{self.base_url}?{query}", request_kwargs={}, headers={ALLOWANCE_HEADER: allowance}
+        )
         return Envelope.read(response)
 
     def read_all(
-        self, zone: str, record_key: str, where: list[str], join: str | None = None
+        self,
+        zone: str,
+        record_key: str,
+        where: list[str],
+        join: str | None = None,
+        allowance: Allowance = Allowance.DAILY,
     ) -> Iterator[MutableMapping[str, Any]]:
         """Every record the clauses select, page by page to the true last page."""
         ask = Ask(page=1, page_size=MAX_PAGE_SIZE, where=where)
         while True:
-            answer = self.read(zone, where, join, ask)
+            answer = self.read(zone, where, join, ask, allowance)
             if answer.meaning in (Meaning.TOO_LARGE, Meaning.TOO_SLOW) and ask.page_size > MIN_PAGE_SIZE:
                 ask = ask.smaller()
                 self.logger.info(

@@ -20,7 +20,7 @@ import requests
 from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from requests.structures import CaseInsensitiveDict
 
-from aroflo_client.budget import DailyBudget
+from aroflo_client.budget import DailyBudget, allowance_of
 
 ACCEPT = "text/json"
 HIDDEN_HEADERS = frozenset({"authentication", "authorization"})
@@ -147,7 +147,9 @@ class Signer(requests.auth.AuthBase):
         return cls(Credentials.from_config(config), budget)
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        # The daily budget's reserve is kept here, and the budget watches every answer on its way back.
+        # The daily budget's reserve is kept here, and the budget watches every answer on its way back. The
+        # requester's allowance marker comes off first, whether or not there is a budget: it is never sent.
+        allowance_of(request)
         if self.budget is not None:
             self.budget.before_send(request)
             if self.budget.observe not in request.hooks["response"]:

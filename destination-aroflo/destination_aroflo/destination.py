@@ -24,6 +24,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from requests import RequestException
 
+from aroflo_client.budget import Allowance
 from aroflo_client.client import AroFloClient
 from aroflo_client.paging import Ask
 from destination_aroflo.batches import Writes
@@ -53,11 +54,17 @@ class DestinationAroflo(Destination):
         client = AroFloClient({**config, **CHECK_LIMITS}, logger, name="check")
         since = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
         try:
-            answer = client.read("lastupdate", [f"and|lastupdateutc|>|{since}"], ask=Ask(page=1, page_size=1))
+            answer = client.read(
+                "lastupdate",
+                [f"and|lastupdateutc|>|{since}"],
+                ask=Ask(page=1, page_size=1),
+                allowance=Allowance.FREE,
+            )
             if not answer.ok:
                 return _failed(answer.reaction.message(status=answer.status, statusmessage=answer.message))
             if orgid := business_unit(config):
-                found = client.read("businessunits", [f"and|orgid|=|{orgid}"]).records("businessunits")
+                by_id = client.read("businessunits", [f"and|orgid|=|{orgid}"], allowance=Allowance.SECONDARY)
+                found = by_id.records("businessunits")
                 if not found:
                     return _failed(
                         f"AroFlo has no business unit with orgid {orgid} (Business Unit for New Clients); "

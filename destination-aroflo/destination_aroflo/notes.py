@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from aroflo_client.budget import Allowance
 from aroflo_client.client import AroFloClient, WriteAnswer
 from destination_aroflo.batches import Write
 from destination_aroflo.client_fields import Invalid
@@ -149,16 +150,19 @@ class TaskDirectory:
 
     def _read(self, ids: list[str], jobs: list[str]) -> Iterator[Task]:
         wheres = [
-            [f"and|jobnumber|IN|{'*'.join(jobs[i : i + IN_BATCH])}"] for i in range(0, len(jobs), IN_BATCH)
+            ([f"and|jobnumber|IN|{'*'.join(jobs[i : i + IN_BATCH])}"], Allowance.DAILY)
+            for i in range(0, len(jobs), IN_BATCH)
         ]
         if ids and self.client.budget.take_singles(len(ids), limit=SINGLE_LIMIT):
-            wheres += [[f"and|taskid|=|{taskid}"] for taskid in ids]  # free of the 2,000 a day
+            # Free of the 2,000 a day: one task by its id spends the secondary allowance.
+            wheres += [([f"and|taskid|=|{taskid}"], Allowance.SECONDARY) for taskid in ids]
         else:
             wheres += [
-                [f"and|taskid|IN|{'*'.join(ids[i : i + IN_BATCH])}"] for i in range(0, len(ids), IN_BATCH)
+                ([f"and|taskid|IN|{'*'.join(ids[i : i + IN_BATCH])}"], Allowance.DAILY)
+                for i in range(0, len(ids), IN_BATCH)
             ]
-        for where in wheres:
-            for record in self.client.read_all(ZONE, ZONE, where, join=JOIN):
+        for where, allowance in wheres:
+            for record in self.client.read_all(ZONE, ZONE, where, join=JOIN, allowance=allowance):
                 notes = record.get("tasknotes") or record.get("notes") or []
                 texts = {
                     normalized(str(n.get("content") or n.get("note") or ""))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aroflo_client.budget import DailyBudget
+from aroflo_client.budget import Allowance, DailyBudget
 from aroflo_client.client import WriteAnswer
 
 QUIET = logging.getLogger("destination-tests")
@@ -23,12 +23,19 @@ class FakeAroFlo:
     answers: list[WriteAnswer | Callable[[str], WriteAnswer]] = field(default_factory=list)
     reads: list[tuple[str, list[str], str | None]] = field(default_factory=list)
     writes: list[tuple[str, str]] = field(default_factory=list)
+    allowances: list[Allowance] = field(default_factory=list)  # what each read spends, as planned
     budget: DailyBudget = field(default_factory=DailyBudget)
 
     def read_all(
-        self, zone: str, record_key: str, where: list[str], join: str | None = None
+        self,
+        zone: str,
+        record_key: str,
+        where: list[str],
+        join: str | None = None,
+        allowance: Allowance = Allowance.DAILY,
     ) -> Iterator[Any]:
         self.reads.append((zone, where, join))
+        self.allowances.append(allowance)
         yield from (dict(r) for r in self.records(zone, where))
 
     def write(self, zone: str, postxml: str) -> WriteAnswer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from aroflo_client.budget import Allowance
 from aroflo_client.client import WriteAnswer
 from destination_aroflo.batches import write_all
 from destination_aroflo.client_fields import Invalid
@@ -103,6 +104,7 @@ def test_task_ids_are_looked_up_one_per_call_on_the_secondary_allowance():
     fake = aroflo(notes_posted(echo("IyYqSyYK", "Called")))
     run(fake, {"taskid": "IyYqSyYK", "content": "Called"})
     assert fake.reads == [("tasks", ["and|taskid|=|IyYqSyYK"], "notes")]
+    assert fake.allowances == [Allowance.SECONDARY]
 
 
 def test_more_than_a_few_task_ids_are_looked_up_in_one_call():

@@ -9,7 +9,7 @@ from aroflo_client.errors import AroFloErrorHandler
 from source_aroflo.components.attachments import NewDocuments, ParentDocuments
 from source_aroflo.components.auth import AroFloHmacAuthenticator
 from source_aroflo.components.change_position import StampChangePosition
-from source_aroflo.components.config import StripWhitespace
+from source_aroflo.components.config import PageSizeDefault, StripWhitespace
 from source_aroflo.components.extractors import ZoneRecordExtractor
 from source_aroflo.components.joins import DropUnrequestedJoins
 from source_aroflo.components.normalize import AroFloTypes
@@ -23,6 +23,7 @@ __all__ = [
     "AroFloTypes",
     "DropUnrequestedJoins",
     "NewDocuments",
+    "PageSizeDefault",
     "ParentDocuments",
     "StampChangePosition",
     "StripWhitespace",

@@ -36,6 +36,7 @@ from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
 
 from aroflo_client.envelope import Envelope
 from source_aroflo.components.normalize import Unreadable, parse_moment
+from source_aroflo.components.stream_parameters import record_id_field, record_key
 
 JOIN = "documentsandphotos"  # the join value and the record key it fills, in every zone that documents it
 PARENT_ZONE, PARENT_ID, PARENT_REFERENCE = "parent_zone", "parent_id", "parent_reference"
@@ -80,7 +81,7 @@ class AttachedTo:
             return None
         return cls(
             zone=str(parameters["zone"]).lower(),
-            id_field=str(parameters["id"]),
+            id_field=str(record_id_field(parameters)),
             fields=tuple(spec.get("fields") or ()),
             reference=tuple(spec.get("reference") or ()),
             updated=spec.get("updated"),
@@ -141,7 +142,7 @@ class ParentDocuments(RecordExtractor):
         attached_to = AttachedTo.from_parameters(parameters)
         assert attached_to is not None, "ParentDocuments needs the stream's `documents_of` parameter"
         self._attached_to = attached_to
-        self._record_key = str(parameters.get("record_key") or parameters["zone"]).lower()
+        self._record_key = record_key(parameters)
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         for parent in Envelope.read(response).records(self._record_key):

@@ -6,14 +6,16 @@ from collections.abc import Mapping
 from dataclasses import InitVar, dataclass, field
 from typing import Any
 
-from airbyte_cdk.sources.declarative.transformations import RecordTransformation
-from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+from airbyte_cdk.sources.types import Config, StreamSlice
 
+from source_aroflo.components.record_step import RecordStep
+from source_aroflo.components.stream_parameters import record_id_field
 from source_aroflo.components.sync_state import CURSOR_FIELD
+from source_aroflo.components.zone_slice import ZoneSlice
 
 
 @dataclass
-class StampChangePosition(RecordTransformation):
+class StampChangePosition(RecordStep):
     """A fetched record gets the time of its change-log entry; every other read, the time it started.
 
     Slice `{"changes": {"a": "2026-11-30T09:15:02Z"}}`: `{"taskid": "a"}` -> `{..., "_ab_cdc_updated_at":
@@ -25,17 +27,11 @@ class StampChangePosition(RecordTransformation):
     _id_field: str = field(init=False, default="")
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._id_field = str(parameters.get("id") or "")
+        self._id_field = record_id_field(parameters) or ""
 
-    def transform(
-        self,
-        record: dict[str, Any],
-        config: Config | None = None,
-        stream_state: StreamState | None = None,
-        stream_slice: StreamSlice | None = None,
-    ) -> None:
+    def apply(self, record: dict[str, Any], stream_slice: StreamSlice | None) -> None:
         if stream_slice is None:
             return
-        changes = stream_slice.get("changes")
-        at = changes.get(str(record.get(self._id_field))) if changes else None
-        record[CURSOR_FIELD] = at or stream_slice.get("as_of")
+        read = ZoneSlice.of(stream_slice)
+        at = read.changes.get(str(record.get(self._id_field))) if read.changes else None
+        record[CURSOR_FIELD] = at or read.as_of

@@ -24,12 +24,16 @@ from typing import Any
 
 from airbyte_cdk.sources.declarative.requesters.requester import Requester
 
+from aroflo_client.budget import ALLOWANCE_HEADER, Allowance
 from aroflo_client.envelope import Envelope
+from aroflo_client.paging import MAX_PAGE_SIZE
 
 LOGGER = logging.getLogger("airbyte")
-ZONE = "lastupdate"
+ZONE = (
+    "lastupdate"  # the manifest's LastUpdate stream says it too: unit_tests/test_wiring.py holds them equal
+)
 WHERE_TIME = "%Y-%m-%d %H:%M:%S"
-PAGE_SIZE = 500
+PAGE_SIZE = MAX_PAGE_SIZE
 SECOND = timedelta(seconds=1)
 
 
@@ -60,13 +64,14 @@ class ChangeLog:
 
     def _page(self, where: list[str], page: int, page_size: int) -> list[Entry]:
         response = self.requester.send_request(
+            request_headers={ALLOWANCE_HEADER: Allowance.FREE},
             request_params={
                 "zone": ZONE,
                 "where": where,
                 "order": "lastupdateutc|asc",
                 "page": str(page),
                 "pageSize": str(page_size),
-            }
+            },
         )
         rows = Envelope.read(response).records(ZONE)
         return [entry for entry in map(Entry.of, rows) if entry is not None]

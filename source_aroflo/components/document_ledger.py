@@ -135,6 +135,19 @@ class DocumentLedger:
             return False
         return self.delivered.get(document_id) != at
 
+    def delivers(self, document: Mapping[str, Any]) -> bool:
+        """Is the document delivered by this sync? (Noted as delivered if so.)"""
+        wanted = self.wants(document)
+        if wanted:
+            self.note_delivered(document)
+        return wanted
+
+    def parent_read(self, parent: Mapping[str, Any], attached_to: AttachedTo) -> None:
+        """A parent was read: evidence of whether uploads change it; documents no longer attached are
+        forgotten."""
+        self.evidence.add(parent, attached_to)
+        self.forget_detached(parent, attached_to)
+
     def note_delivered(self, document: Mapping[str, Any]) -> None:
         """Remember a delivered document while among this sync's newest MAX_DELIVERED (by upload time)."""
         document_id = str(document.get("documentid") or "")

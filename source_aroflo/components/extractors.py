@@ -11,6 +11,7 @@ from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordEx
 from airbyte_cdk.sources.types import Config
 
 from aroflo_client.envelope import Envelope
+from source_aroflo.components import stream_parameters
 
 
 @dataclass
@@ -26,7 +27,7 @@ class ZoneRecordExtractor(RecordExtractor):
     record_key: str = ""
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._record_key = self.record_key or str(parameters.get("record_key") or parameters["zone"]).lower()
+        self._record_key = self.record_key or stream_parameters.record_key(parameters)
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         return Envelope.read(response).records(self._record_key)

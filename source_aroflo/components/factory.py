@@ -1,11 +1,17 @@
 """The CDK's component factory, plus what AroFlo's zone streams need from it (docs/architecture.md).
 
-* Every zone stream's cursor is a `sync.ZoneSync` (the CDK's cursors keep a single date; see sync.py). The
-  manifest marks those streams with `incremental_sync.$parameters.aroflo_sync`; everything else (the
-  LastUpdate stream) keeps the CDK's own cursor.
-* Components that declare a `sync` field get their stream's `ZoneSync`, and those that declare a `budget`
-  field the account's `DailyBudget`, the way the CDK itself hands an `api_budget` to the components that ask
-  for one: collaborators are passed in, none is found in a global.
+* Every zone stream's cursor is a `sync.ZoneSync` (the CDK's cursors keep a single date; see sync.py), built
+  before any other part of the stream. The manifest marks those streams with
+  `incremental_sync.$parameters.aroflo_sync`; only the LastUpdate stream keeps the CDK's own cursor, and any
+  other stream without the marker is an error at build time. Its `$parameters` are checked too (an unknown
+  key is an error naming the stream, `stream_parameters.py`).
+* Components that declare a `sync` field get their stream's `ZoneSync` (each through a narrow Protocol of its
+  own: the paginator's `ReadProgress`, the filter's `DocumentGate`), the stream's retriever becomes a
+  `zone_retriever.ZoneRetriever` that delivers the cursor's deletions, and those that declare a `budget`
+  field get the account's `DailyBudget`, the way the CDK itself hands an `api_budget` to the components that
+  ask for one: collaborators are passed in, none is found in a global. A zone stream whose cursor, paginator,
+  retriever or documents filter did not get its sync is an error at build time, and so is a file uploader
+  built outside a zone stream (`wiring` records who got it, for the tests).
 * Every requester gets the config's timeout (the manifest's timeouts are numbers, not templates), and all of
   them share one API budget holding AroFlo's call rate; both are AroFlo's, defined once for the source and the
   destination (aroflo_client/limits.py).
@@ -17,16 +23,15 @@
 * A `<parent>_documents` stream reads its parents with the `documentsandphotos` join whatever the config's
   `joins` say for the parent stream, and its uploader tells its cursor which files could not be fetched.
 
-`SourceAroflo` adopts the factory the CDK builds (the CDK offers no way to pass one in).
+`SourceAroflo` adopts the factory the CDK builds (the CDK offers no way to pass one in). The CDK's private
+members this relies on are listed, each with its test, in `cdk_private.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any, get_type_hints
 
-from airbyte_cdk.models import SyncMode
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
     CustomErrorHandler as CustomErrorHandlerModel,
 )
@@ -40,26 +45,53 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
     HttpRequester as HttpRequesterModel,
 )
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
+from airbyte_cdk.sources.declarative.retrievers.simple_retriever import SimpleRetriever
 from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
 from airbyte_cdk.sources.types import Config
 
 from aroflo_client import limits
 from aroflo_client.budget import DailyBudget
-from source_aroflo.components.attachments import JOIN
 from source_aroflo.components.changes import ChangeLog
 from source_aroflo.components.files import FreshLink, StreamingFileUploader
-from source_aroflo.components.joins import chosen_joins
 from source_aroflo.components.plan import ZonePlan
-from source_aroflo.components.sync import SyncSettings, ZoneSync
+from source_aroflo.components.stream_parameters import check_parameters
+from source_aroflo.components.sync import ZoneSync
+from source_aroflo.components.sync_settings import CHANGE_LOG_STREAM, settings_for
+from source_aroflo.components.zone_retriever import ZoneRetriever
 
 SYNC_MARKER = "aroflo_sync"
 FILES_MARKER = "aroflo_files"
 PAGINATOR_SPLITS = "windows_split_by_paginator"
 
 
+class WiringError(ValueError):
+    """A stream the manifest declares cannot be built as the connector needs it: said at build time."""
+
+
+def sync_marker(model: DeclarativeStreamModel) -> Any:
+    """The zone stream's `aroflo_sync` marker (its change-log requester); None for the LastUpdate stream."""
+    incremental = model.incremental_sync
+    marker = (incremental.parameters or {}).get(SYNC_MARKER) if incremental is not None else None
+    if not marker and model.name != CHANGE_LOG_STREAM:
+        raise WiringError(
+            f"Stream {model.name} is a zone stream without its sync: its incremental_sync must declare "
+            f"`$parameters.{SYNC_MARKER}` (definitions.zone_stream)."
+        )
+    return marker
+
+
+def parts_needing_sync(plan: ZonePlan) -> set[str]:
+    """The parts of a zone stream that must get its cursor (by their class, as `wiring` records them). The
+    file uploader is not among them: building one without the stream's cursor is itself an error
+    (`create_file_uploader`), and a sync may swap in the CDK's own (the memory test of files does)."""
+    return {"cursor", "AroFloPaginator", "ZoneRetriever", *(["NewDocuments"] if plan.attached_to else [])}
+
+
 class AroFloComponentFactory(ModelToComponentFactory):
     _budget: DailyBudget
     _building: ZoneSync | None
+    _wired: set[str]
+    wiring: dict[str, frozenset[str]]  # stream -> the parts that got its cursor (the tests read it)
 
     @classmethod
     def adopt(cls, factory: ModelToComponentFactory, config: Config) -> AroFloComponentFactory:
@@ -70,73 +102,73 @@ class AroFloComponentFactory(ModelToComponentFactory):
         factory._budget = DailyBudget(reserve=int(config.get("daily_call_reserve") or 0))
         factory._api_budget = limits.api_budget()  # what the manifest's `api_budget` would build
         factory._building = None
+        factory.wiring = {}
         return factory
 
     @property
     def budget(self) -> DailyBudget:
         return self._budget
 
-    # ---- zone streams get the AroFlo sync cursor -----------------------------------------------------------
+    # ---- zone streams get the AroFlo sync cursor, built before any of their parts --------------------------
     def create_default_stream(
         self, model: DeclarativeStreamModel, config: Config, is_parent: bool = False, **kwargs: Any
     ) -> Any:
-        try:
-            return super().create_default_stream(model, config, is_parent, **kwargs)
-        finally:
-            self._building = None
-
-    def _build_concurrent_cursor(
-        self, model: DeclarativeStreamModel, stream_slicer: Any, config: Config
-    ) -> Cursor:
-        sync = (model.incremental_sync.parameters or {}).get(SYNC_MARKER) if model.incremental_sync else None
-        if not sync:
-            return super()._build_concurrent_cursor(model, stream_slicer, config)
+        """The stream, and for a zone stream its `ZoneSync` first: every part that asks for the stream's
+        cursor gets it whatever order the CDK builds them in, and a part left without it is an error here."""
         name = model.name or ""
         parameters: Mapping[str, Any] = {**(model.parameters or {}), "name": name}
+        check_parameters(parameters)
+        marker = sync_marker(model)
+        self._building = self._zone_sync(name, parameters, marker, config) if marker else None
+        self._wired = set()
+        try:
+            stream = super().create_default_stream(model, config, is_parent, **kwargs)
+        finally:
+            sync, self._building = self._building, None
+        if sync is not None:
+            self._check_wired(name, sync, stream)
+        return stream
+
+    def _zone_sync(self, name: str, parameters: Mapping[str, Any], marker: Any, config: Config) -> ZoneSync:
         plan = ZonePlan.from_parameters(parameters)
-        change_log = ChangeLog(
-            self.create_component(
-                HttpRequesterModel, sync["change_log_requester"], config, name=f"{name} (LastUpdate)"
-            )
+        requester = self.create_component(
+            HttpRequesterModel, marker["change_log_requester"], config, name=f"{name} (LastUpdate)"
         )
-        self._building = ZoneSync(
+        catalog, states = self._stream_name_to_configured_stream, self._connector_state_manager
+        return ZoneSync(
             plan=plan,
-            settings=self._settings(name, plan, config),
-            stream_state=self._connector_state_manager.get_stream_state(name, None),
-            change_log=change_log,
+            settings=settings_for(
+                name, plan, config, catalog, lambda other: states.get_stream_state(other, None)
+            ),
+            stream_state=states.get_stream_state(name, None),
+            change_log=ChangeLog(requester),
             budget=self._budget,
             message_repository=self._message_repository,
             state_manager=self._connector_state_manager,
         )
-        return self._building
 
-    def _settings(self, name: str, plan: ZonePlan, config: Config) -> SyncSettings:
-        configured = self._stream_name_to_configured_stream.get(name)
-        return SyncSettings(
-            start_date=config.get("start_date") or None,
-            page_size=int(config.get("page_size") or 500),
-            reference_interval=timedelta(hours=float(config.get("reference_reread_hours", 24))),
-            fallback_interval=timedelta(hours=float(config.get("fallback_reread_hours", 0))),
-            single_fetch_limit=int(config.get("single_fetch_limit", 500)),
-            joins=self._joins(name, plan, config),
-            incremental=configured is None or configured.sync_mode == SyncMode.incremental,
-            first_reads_unfinished=self._first_reads_unfinished(name),
-        )
+    def _check_wired(self, name: str, sync: ZoneSync, stream: Any) -> None:
+        if getattr(stream, "cursor", None) is sync:
+            self._wired.add("cursor")
+        missing = sorted(parts_needing_sync(sync.plan) - self._wired)
+        if missing:
+            raise WiringError(f"Stream {name}: {', '.join(missing)} did not get the stream's sync cursor.")
+        self.wiring[name] = frozenset(self._wired)
 
-    @staticmethod
-    def _joins(name: str, plan: ZonePlan, config: Config) -> tuple[str, ...]:
-        """The config's joins for the stream; a documents stream's parents, their documents alone."""
-        return (JOIN,) if plan.attached_to else tuple(chosen_joins(config, name, list(plan.default_joins)))
+    def _build_concurrent_cursor(
+        self, model: DeclarativeStreamModel, stream_slicer: Any, config: Config
+    ) -> Cursor:
+        return self._building or super()._build_concurrent_cursor(model, stream_slicer, config)
 
-    def _first_reads_unfinished(self, name: str) -> bool:
-        """Does another selected incremental stream still have its first full read ahead or unfinished?"""
-        for other, configured in self._stream_name_to_configured_stream.items():
-            if other == name or configured.sync_mode != SyncMode.incremental or other == "last_update":
-                continue
-            state = self._connector_state_manager.get_stream_state(other, None)
-            if not state or state.get("full_read"):
-                return True
-        return False
+    def create_simple_retriever(self, model: Any, config: Config, **kwargs: Any) -> Any:
+        """A zone stream's retriever also delivers its cursor's deletions (zone_retriever.py)."""
+        retriever = super().create_simple_retriever(model, config, **kwargs)
+        if self._building is not None and type(retriever) is SimpleRetriever:
+            retriever.__class__ = ZoneRetriever
+            assert isinstance(retriever, ZoneRetriever)
+            retriever.deletions = self._building
+            self._wired.add("ZoneRetriever")
+        return retriever
 
     # ---- every request has a timeout ----------------------------------------------------------------------
     def create_http_requester(
@@ -155,7 +187,8 @@ class AroFloComponentFactory(ModelToComponentFactory):
         download at all) unless the configured catalog sets `include_files` on the stream. The CDK 7.39
         declarative stream uploads whenever it has an uploader and never reads `include_files` itself."""
         sync = self._building
-        assert sync is not None and model.filename_extractor, "file_uploader: a zone stream with a file name"
+        if sync is None or not model.filename_extractor:
+            raise WiringError("A file_uploader belongs to a zone stream (its sync) and names its files.")
         stream = sync.plan.stream
         configured = self._stream_name_to_configured_stream.get(stream)
         if configured is None or not configured.include_files:
@@ -164,6 +197,7 @@ class AroFloComponentFactory(ModelToComponentFactory):
         self._reject_split_request_window_action(model.requester, "requester of a `file_uploader`")
         requester = self._create_component_from_model(model.requester, config, name=f"{stream} (files)")
         requester.stream_response = True  # the body is read in chunks, never whole (files.py)
+        self._wired.add("StreamingFileUploader")
         by_id = (model.parameters or {})[FILES_MARKER]["record_requester"]
         return StreamingFileUploader(
             requester=requester,
@@ -182,9 +216,11 @@ class AroFloComponentFactory(ModelToComponentFactory):
 
     # ---- collaborators for the components that ask ---------------------------------------------------------
     def create_custom_component(self, model: Any, config: Config, **kwargs: Any) -> Any:
-        fields = get_type_hints(self._get_class_from_fully_qualified_class_name(model.class_name))
-        if "sync" in fields:
+        component_class = self._get_class_from_fully_qualified_class_name(model.class_name)
+        fields = get_type_hints(component_class)
+        if "sync" in fields and self._building is not None:
             kwargs.setdefault("sync", self._building)
+            self._wired.add(component_class.__name__)
         if "budget" in fields:
             kwargs.setdefault("budget", self._budget)
         return super().create_custom_component(model, config, **kwargs)

@@ -44,9 +44,11 @@ from airbyte_cdk.sources.types import Config, Record, StreamSlice
 from airbyte_cdk.sources.utils.files_directory import get_files_directory
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from aroflo_client.budget import ALLOWANCE_HEADER, Allowance
 from aroflo_client.envelope import Envelope
 from source_aroflo.components.attachments import JOIN, PARENT_ID, PARENT_REFERENCE, PARENT_ZONE
 from source_aroflo.components.plan import ZonePlan
+from source_aroflo.components.sync_state import DELETED_AT
 
 LOGGER = logging.getLogger("airbyte")
 CHUNK = 1 << 20
@@ -111,7 +113,10 @@ class FreshLink:
         attached_to = self.plan.attached_to
         if attached_to is not None:
             params["join"] = JOIN
-        response = self.requester.send_request(request_params=params)
+        # One record by its id: AroFlo's secondary allowance (aroflo_client/budget.py).
+        response = self.requester.send_request(
+            request_headers={ALLOWANCE_HEADER: Allowance.SECONDARY}, request_params=params
+        )
         records = Envelope.read(response).records(self.plan.record_key)
         found: Mapping[str, Any] | None = records[0] if records else None
         if found is not None and attached_to is not None:
@@ -144,6 +149,8 @@ class StreamingFileUploader(FileUploader):
         self._file_name = InterpolatedString.create(self.filename_extractor, parameters=parameters)
 
     def upload(self, record: Record) -> None:
+        if DELETED_AT in record.data:
+            return  # a deletion (deletions.py) carries no file
         relative = self._relative_path(record)
         target = Path(get_files_directory()) / relative
         document = self._describe(record)

@@ -15,9 +15,10 @@ from dataclasses import InitVar, dataclass, field
 from typing import Any
 
 from airbyte_cdk.models import FailureType
-from airbyte_cdk.sources.declarative.transformations import RecordTransformation
-from airbyte_cdk.sources.types import Config, StreamSlice, StreamState
+from airbyte_cdk.sources.types import Config, StreamSlice
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from source_aroflo.components.record_step import RecordStep
 
 
 def chosen_joins(config: Mapping[str, Any], stream: str, defaults: list[str]) -> list[str]:
@@ -27,7 +28,7 @@ def chosen_joins(config: Mapping[str, Any], stream: str, defaults: list[str]) ->
 
 
 @dataclass
-class DropUnrequestedJoins(RecordTransformation):
+class DropUnrequestedJoins(RecordStep):
     config: Config
     parameters: InitVar[Mapping[str, Any]]
     _unrequested: frozenset[str] = field(init=False, repr=False, default=frozenset())
@@ -47,13 +48,7 @@ class DropUnrequestedJoins(RecordTransformation):
             - filled
         )
 
-    def transform(
-        self,
-        record: dict[str, Any],
-        config: Config | None = None,
-        stream_state: StreamState | None = None,
-        stream_slice: StreamSlice | None = None,
-    ) -> None:
+    def apply(self, record: dict[str, Any], stream_slice: StreamSlice | None) -> None:
         for name in self._unrequested & record.keys():
             if _all_blank(record[name]):
                 del record[name]

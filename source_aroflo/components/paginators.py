@@ -24,11 +24,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import InitVar, dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from airbyte_cdk.models import FailureType
-from airbyte_cdk.sources.declarative.interpolation import InterpolatedString
 from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination_strategy import (
     PaginationStrategy,
 )
@@ -41,23 +40,43 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from aroflo_client.envelope import Envelope
 from aroflo_client.paging import MIN_PAGE_SIZE, Ask
 from aroflo_client.status import Meaning
-from source_aroflo.components.sync import ZoneSync
+from source_aroflo.components.config import page_size
+from source_aroflo.components.zone_slice import ZoneSlice
 
 LOGGER = logging.getLogger("airbyte")
+
+
+class ReadProgress(Protocol):
+    """What the paginator tells the stream's cursor (`sync.ZoneSync`, given by the component factory)."""
+
+    @property
+    def reads_parents(self) -> bool:
+        """The records are documents attached to the zone's records (a stream that delivers files)."""
+        ...
+
+    def page_read(
+        self, stream_slice: StreamSlice, page: int, page_size: int, last: Record | None, answer: Envelope
+    ) -> None:
+        """A page is read (before the next is asked for): a full read checkpoints it."""
+
+    def drop_optional_where(self, stream_slice: StreamSlice) -> bool:
+        """AroFlo rejected the slice's optional clause: may the read go on without it?"""
+        ...
 
 
 @dataclass
 class AroFloPaginator(PaginationStrategy):
     config: Config
     parameters: InitVar[Mapping[str, Any]]
-    page_size: int | str = 500  # the config's page size; slices of the zone streams carry their own
-    sync: ZoneSync | None = None  # the stream's cursor (given by the component factory); None for LastUpdate
+    sync: ReadProgress | None = (
+        None  # the stream's cursor (given by the component factory); None for LastUpdate
+    )
     _stream: str = field(init=False, default="")
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._stream = str(parameters.get("name", ""))
-        size = InterpolatedString.create(str(self.page_size), parameters=parameters).eval(self.config)
-        self.page_size = int(size) if str(size).strip() else 500
+        # The config's page size; the zone streams' slices carry their own.
+        self.page_size = page_size(self.config)
 
     @property
     def initial_token(self) -> Any | None:
@@ -95,9 +114,7 @@ class AroFloPaginator(PaginationStrategy):
                 failure_type=FailureType.system_error,
             )
         if self.sync is not None and stream_slice is not None:
-            if self.sync.plan.attached_to is not None:  # records are documents: the cursor sees their parents
-                self.sync.observe_parents(stream_slice, answer.records(self.sync.plan.record_key))
-            self.sync.page_read(stream_slice, ask.page, ask.page_size, last_record)
+            self.sync.page_read(stream_slice, ask.page, ask.page_size, last_record, answer)
         rows = answer.rows if answer.rows is not None else last_page_size
         return None if ask.is_last(rows, answer.page_size) else ask.next().token()
 
@@ -109,9 +126,10 @@ class AroFloPaginator(PaginationStrategy):
                 f"{self._stream}: AroFlo found page {ask.page} {what}; asking {less.page_size} a page."
             )
             return less
-        if stream_slice is not None and stream_slice.get("splittable"):
+        zone_slice = ZoneSlice.of_any(stream_slice)
+        if zone_slice is not None and zone_slice.splittable:
             raise RequestWindowSplitRequiredException(self._stream, f"AroFlo answered {what}")
-        files = self.sync is not None and self.sync.plan.attached_to is not None
+        files = self.sync is not None and self.sync.reads_parents
         raise AirbyteTracedException(
             message=(
                 f"AroFlo keeps finding {self._stream} {what} even at {MIN_PAGE_SIZE} records a page, and "
@@ -127,9 +145,11 @@ class AroFloPaginator(PaginationStrategy):
         )
 
     def _without_optional_where(self, ask: Ask, stream_slice: StreamSlice | None) -> Ask:
+        zone_slice = ZoneSlice.of_any(stream_slice)
         if (
             stream_slice is not None
-            and stream_slice.get("optional_where")
+            and zone_slice is not None
+            and zone_slice.optional_where
             and ask.where
             and self.sync is not None
             and self.sync.drop_optional_where(stream_slice)
@@ -147,4 +167,5 @@ class AroFloPaginator(PaginationStrategy):
 
 
 def _zone(stream_slice: StreamSlice | None) -> str:
-    return str(stream_slice.get("zone", "")) if stream_slice is not None else ""
+    zone_slice = ZoneSlice.of_any(stream_slice)
+    return zone_slice.zone if zone_slice is not None else ""

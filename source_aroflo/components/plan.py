@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from source_aroflo.components.attachments import AttachedTo
+from source_aroflo.components.stream_parameters import record_id_field, record_key
 
 EPOCH = "1900-01-01"  # before any AroFlo record; also SQL Server's smalldatetime minimum
 DATE = "%Y-%m-%d"
@@ -89,19 +90,20 @@ class ZonePlan:
 
     @classmethod
     def from_parameters(cls, parameters: Mapping[str, Any]) -> ZonePlan:
-        """The stream's `$parameters`; `record_key` defaults to the lower-cased zone, `id_where` to `id`."""
+        """The stream's `$parameters` (their defaults: `stream_parameters.py`); `id_where` defaults to the
+        id."""
         zone = str(parameters["zone"])
         full_read = parameters.get("full_read") or {}
         updated = parameters.get("updated") or {}
-        id_field = parameters.get("id")
+        id_field = record_id_field(parameters)
         id_clause = None
         if "id" in full_read:
             id_clause = (str(full_read["id"]), str(full_read["literal"]), bool(full_read.get("required")))
         return cls(
             stream=str(parameters["name"]),
             zone=zone,
-            record_key=str(parameters.get("record_key") or zone.lower()),
-            id_field=str(id_field) if id_field else None,
+            record_key=record_key(parameters),
+            id_field=id_field,
             id_where=str(parameters.get("id_where") or id_field) if id_field else None,
             date_field=DateField.of(full_read.get("date")),
             id_clause=id_clause,

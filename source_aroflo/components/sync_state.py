@@ -34,9 +34,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from aroflo_client.paging import MAX_PAGE_SIZE
+
 CURSOR_FIELD = "_ab_cdc_updated_at"
 DELETED_AT = "_ab_cdc_deleted_at"
 ISO = "%Y-%m-%dT%H:%M:%SZ"
+Span = tuple[datetime, datetime]  # a window's stretch, both ends inclusive: what names it
 
 
 def iso(moment: datetime) -> str:
@@ -65,6 +68,18 @@ class Window:
     high: datetime
     page: int = 1
 
+    @property
+    def span(self) -> Span:
+        return self.low, self.high
+
+    @classmethod
+    def span_of(cls, ends: tuple[str, str] | None) -> Span | None:
+        """The span a slice's `window` names (ISO ends), or None for the whole zone."""
+        return (parse_iso(ends[0]), parse_iso(ends[1])) if ends else None
+
+    def ends(self) -> tuple[str, str]:
+        return iso(self.low), iso(self.high)
+
     def dump(self) -> list[Any]:
         return [iso(self.low), iso(self.high), self.page]
 
@@ -76,7 +91,7 @@ class Window:
 @dataclass(frozen=True)
 class FullRead:
     started: datetime
-    page_size: int = 500
+    page_size: int = MAX_PAGE_SIZE
     page: int = 1  # the next page of the whole-zone read
     windows: tuple[Window, ...] | None = None  # narrower windows still to read, when AroFlo asked for them
     last_id: str | None = None
@@ -103,7 +118,7 @@ class FullRead:
         windows = data.get("windows")
         return cls(
             started=parse_iso(data["started"]),
-            page_size=int(data.get("page_size", 500)),
+            page_size=int(data.get("page_size", MAX_PAGE_SIZE)),
             page=int(data.get("page", 1)),
             windows=tuple(Window.load(w) for w in windows) if windows is not None else None,
             last_id=data.get("last_id"),

@@ -6,11 +6,21 @@ from datetime import UTC, datetime
 import pytest
 import requests
 
-from aroflo_client.budget import BudgetExhausted, DailyBudget, call_kind, next_reset, reset_text
+from aroflo_client.budget import (
+    ALLOWANCE_HEADER,
+    Allowance,
+    BudgetExhausted,
+    DailyBudget,
+    allowance_of,
+    next_reset,
+    reset_text,
+)
 
 
 def _request(zone="tasks") -> requests.PreparedRequest:
-    return requests.Request("GET", f"http://x/?zone={zone}&page=1").prepare()
+    """A read as its requester plans it: LastUpdate marked free, any other zone unmarked (the daily one)."""
+    headers = {ALLOWANCE_HEADER: Allowance.FREE} if zone == "lastupdate" else {}
+    return requests.Request("GET", f"http://x/?zone={zone}&page=1", headers=headers).prepare()
 
 
 def _response(body, zone="tasks", remaining: str | None = None, request=None) -> requests.Response:
@@ -139,22 +149,21 @@ def test_a_new_aroflo_day_raises_the_count_again(monkeypatch):
 
 def _single(record_id="a") -> requests.PreparedRequest:
     return requests.Request(
-        "GET", f"http://x/?zone=tasks&where=and%7Ctaskid%7C%3D%7C{record_id}&page=1"
+        "GET",
+        f"http://x/?zone=tasks&where=and%7Ctaskid%7C%3D%7C{record_id}&page=1",
+        headers={ALLOWANCE_HEADER: Allowance.SECONDARY},
     ).prepare()
 
 
-@pytest.mark.parametrize(
-    "query,kind",
-    [
-        ("zone=lastupdate&where=and%7Czonename%7C%3D%7Ctasks", "free"),
-        ("zone=tasks&where=and%7Ctaskid%7C%3D%7Ca&page=1", "single"),
-        ("zone=tasks&where=and%7Ctaskid%7CIN%7Ca%2Ab&page=1", "daily"),
-        ("zone=tasks&where=and%7Ctaskid%7C%3D%7Ca&where=and%7Cstatus%7C%3D%7Cx", "daily"),
-        ("zone=tasks&page=1", "daily"),
-    ],
-)
-def test_what_each_call_counts_against(query, kind):
-    assert call_kind(f"http://x/?{query}") == kind
+@pytest.mark.parametrize("marked", [*Allowance, None])
+def test_the_allowance_is_the_one_the_request_was_planned_with_and_the_marker_is_never_sent(marked):
+    headers = {ALLOWANCE_HEADER: marked} if marked else {}
+    # The text of the request says nothing: a single-id WHERE can be planned as daily and vice versa.
+    request = requests.Request("GET", "http://x/?zone=tasks&where=and%7Ctaskid%7C%3D%7Ca", headers=headers)
+    prepared = request.prepare()
+    assert allowance_of(prepared) == (marked or Allowance.DAILY)
+    assert ALLOWANCE_HEADER not in prepared.headers
+    assert allowance_of(prepared) == (marked or Allowance.DAILY)  # a retry: the same allowance
 
 
 def test_single_id_reads_spend_the_secondary_allowance_not_the_daily_one():

@@ -243,3 +243,14 @@ def test_the_source_authenticator_is_the_shared_signer():
         ours = authenticator(_prepared(COMPUTED_VECTOR_PARAMS)).headers["Authentication"]
         shared = Signer.from_config(_config())(request).headers["Authentication"]
     assert ours == shared
+
+
+@pytest.mark.parametrize("budget", [None, DailyBudget()])
+def test_the_allowance_marker_is_taken_off_before_the_request_leaves(budget):
+    from aroflo_client.budget import ALLOWANCE_HEADER, Allowance, allowance_of
+
+    marked = {ALLOWANCE_HEADER: Allowance.SECONDARY}
+    request = requests.Request("GET", "https://api.aroflo.com/?zone=tasks", headers=marked).prepare()
+    signed = Signer(Credentials("u", "p", "o", "secret"), budget)(request)
+    assert ALLOWANCE_HEADER not in signed.headers and ALLOWANCE_HEADER not in str(signed.headers)
+    assert allowance_of(signed) is Allowance.SECONDARY  # the budget still knows what it spends

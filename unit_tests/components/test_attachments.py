@@ -15,13 +15,14 @@ import yaml
 
 from aroflo_sandbox.documented import example_records
 from source_aroflo.components.attachments import AttachedTo, NewDocuments, ParentDocuments, moment_utc
+from source_aroflo.components.stream_parameters import record_id_field
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = yaml.safe_load((ROOT / "source_aroflo" / "manifest.yaml").read_text())
 PARAMETERS = {s["$parameters"]["name"]: s["$parameters"] for s in MANIFEST["streams"]}
 DOCUMENT_STREAMS = sorted(name for name, p in PARAMETERS.items() if "documents_of" in p)
 # How each documents stream reads its parent zone: what ZonePlan and the cursor read from `$parameters`.
-READ_PARAMETERS = ("zone", "record_key", "id", "id_where", "full_read", "change_log", "updated")
+READ_PARAMETERS = ("zone", "record_key", "id_where", "full_read", "change_log", "updated")
 
 
 def page(records: list[dict[str, Any]], key: str = "tasks") -> requests.Response:
@@ -158,6 +159,7 @@ def test_a_documents_stream_reads_its_parent_zone_as_the_parent_stream_does(stre
     documents = PARAMETERS[stream]
     [parent] = [p for p in PARAMETERS.values() if p["zone"] == documents["zone"] and "documents_of" not in p]
     assert {k: documents.get(k) for k in READ_PARAMETERS} == {k: parent.get(k) for k in READ_PARAMETERS}
+    assert record_id_field(documents) == record_id_field(parent)  # the parent's id: its primary key
     assert documents["primary_key"] == ["parent_id", "documentid"]
     assert (
         documents["documents_of"]["reference"] and documents["documents_of"]["fields"][0] == documents["id"]

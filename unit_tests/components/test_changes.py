@@ -8,6 +8,7 @@ from typing import Any
 
 import requests
 
+from aroflo_client.budget import ALLOWANCE_HEADER, Allowance
 from source_aroflo.components import changes
 from source_aroflo.components.changes import ChangeLog, Entry
 
@@ -23,7 +24,10 @@ class FakeLastUpdate:
         self.requests: list[dict[str, Any]] = []
         self.on_request: Any = None
 
-    def send_request(self, request_params: dict[str, Any]) -> requests.Response:
+    def send_request(
+        self, request_params: dict[str, Any], request_headers: dict[str, str]
+    ) -> requests.Response:
+        assert request_headers == {ALLOWANCE_HEADER: Allowance.FREE}  # LastUpdate spends no allowance
         self.requests.append(request_params)
         if self.on_request:
             self.on_request(len(self.requests))

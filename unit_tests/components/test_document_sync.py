@@ -14,7 +14,7 @@ from airbyte_cdk.sources.types import StreamSlice
 from source_aroflo.components.changes import Entry
 from source_aroflo.components.document_ledger import CHANGES_PARENT, LEAVES_PARENT
 from source_aroflo.components.plan import ZonePlan
-from unit_tests.components.test_sync import NOW, FakeChangeLog, Harness, Partition
+from unit_tests.components.test_sync import NOW, FakeChangeLog, Harness, answer
 
 TASK_DOCUMENTS = ZonePlan.from_parameters(
     {
@@ -63,7 +63,7 @@ def task(task_id: str, updated: timedelta, *documents: dict[str, Any]) -> dict[s
 
 class DocumentHarness(Harness):
     """The CDK's part for a documents stream: each slice's page of parents reported (the paginator's
-    `observe_parents`), each of their documents offered to the filter (`delivers`)."""
+    `page_read`), each of their documents offered to the filter (`delivers`)."""
 
     def sync_documents(self, parents: dict[str, list[dict[str, Any]]]) -> tuple[list[StreamSlice], list[str]]:
         slices, delivered = [], []
@@ -76,8 +76,8 @@ class DocumentHarness(Harness):
                 page = [p for p in page if p["taskid"] in stream_slice["changes"]]
             for parent in page:
                 delivered += [d["documentid"] for d in attached_to.documents(parent) if self.sync.delivers(d)]
-            self.sync.observe_parents(stream_slice, page)
-            self.sync.close_partition(Partition(stream_slice))  # type: ignore[arg-type]
+            self.sync.page_read(stream_slice, 1, 500, None, answer(self.sync.plan.record_key, page))
+            self.end_partition(stream_slice)
         return slices, delivered
 
     def saved(self) -> dict[str, Any]:
@@ -95,7 +95,7 @@ ACCOUNT = [
 def test_the_first_sync_reads_every_parent_with_its_documents_and_delivers_them_all():
     harness = DocumentHarness(TASK_DOCUMENTS, joins=("documentsandphotos",))
     slices, delivered = harness.sync_documents({"full": ACCOUNT})
-    assert [s.partition for s in slices] == [{"read": "full"}]
+    assert [s.partition["read"] for s in slices] == ["full"]
     assert slices[0]["join"] == "documentsandphotos" and not slices[0]["splittable"]
     assert delivered == ["p1", "p2", "p3"]
     saved = harness.saved()
@@ -109,7 +109,7 @@ def test_uploads_not_shown_to_change_the_parent_re_read_it_and_deliver_only_the_
     later = [*ACCOUNT[:2], task("t3", -5 * HOUR, photo("new", 2 * HOUR))]  # uploaded after the first sync
     second = DocumentHarness(TASK_DOCUMENTS, state=first.saved(), clock_offset=3 * HOUR)
     slices, delivered = second.sync_documents({"full": later})
-    assert [s.partition for s in slices] == [{"read": "full"}]  # every parent read again ...
+    assert [s.partition["read"] for s in slices] == ["full"]  # every parent read again ...
     assert delivered == ["new"]  # ... its old documents not delivered (nor their files fetched) again
     assert second.saved()["_ab_cdc_updated_at"] == "2026-11-30T23:00:00Z"
 
@@ -131,7 +131,7 @@ def test_a_parent_zone_without_an_update_time_is_always_re_read():
     harness = DocumentHarness(QUOTE_DOCUMENTS, state=state, log=FakeChangeLog([Entry("q1", NOW, False)]))
     quote = {"quoteid": "q1", "jobnumber": "9", "documentsandphotos": [photo("old", -HOUR)]}
     slices, delivered = harness.sync_documents({"full": [quote]})
-    assert [s.partition for s in slices] == [{"read": "full"}] and delivered == []
+    assert [s.partition["read"] for s in slices] == ["full"] and delivered == []
     assert harness.log.reads == []  # the change log cannot show new documents here: not read at all
 
 
@@ -150,7 +150,7 @@ def test_deleted_parents_tell_no_deletion_a_documents_stream_could_not_name():
     log = FakeChangeLog([Entry("t9", NOW + HOUR, True), Entry("t8", NOW + HOUR, False)])
     harness = DocumentHarness(TASK_DOCUMENTS, state=state, log=log, clock_offset=2 * HOUR)
     harness.sync_documents({"fetch": []})  # t8 no longer returned either
-    assert [m for m in harness.emitted() if m.type == Type.RECORD] == []
+    assert [m for m in harness.emitted() if m.type == Type.RECORD] == [] and harness.deleted == []
     assert "failed" not in harness.saved()["documents"]  # t9's file can never be fetched now
 
 

@@ -260,7 +260,7 @@ class Requester:
     def __init__(self, body: dict[str, Any]) -> None:
         self.body, self.asked = body, []
 
-    def send_request(self, request_params: dict[str, Any]) -> requests.Response:
+    def send_request(self, request_params: dict[str, Any], **_: Any) -> requests.Response:
         self.asked.append(request_params)
         response = requests.Response()
         response._content = json.dumps(self.body).encode()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import MagicMock
 
@@ -14,8 +16,10 @@ from airbyte_cdk.sources.streams.http.request_window_split_exception import (
 from airbyte_cdk.sources.types import StreamSlice
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from aroflo_client.envelope import Envelope
 from aroflo_client.paging import Ask
 from source_aroflo.components.paginators import AroFloPaginator
+from source_aroflo.components.zone_slice import ZoneSlice
 
 
 def _response(status: str = "0", rows: int = 0, page_size: Any = 500, message: str = "Login OK"):
@@ -33,17 +37,14 @@ def _response(status: str = "0", rows: int = 0, page_size: Any = 500, message: s
 
 
 def _slice(**extra: Any) -> StreamSlice:
-    cursor = {
-        "zone": "tasks",
-        "where": ["and|datetimerequested|>|1900-01-01 00:00:00"],
-        "page": 1,
-        "page_size": 500,
-    }
-    return StreamSlice(partition={"read": "full"}, cursor_slice={**cursor, **extra})
+    fields = {"where": ["and|datetimerequested|>|1900-01-01 00:00:00"], **extra}
+    return ZoneSlice(
+        partition=1, read="full", zone="tasks", **{**fields, "where": tuple(fields["where"])}
+    ).stream_slice()
 
 
 def _paginator(sync: Any = None) -> AroFloPaginator:
-    return AroFloPaginator(config={}, parameters={"name": "tasks"}, page_size="{{ 500 }}", sync=sync)
+    return AroFloPaginator(config={}, parameters={"name": "tasks"}, sync=sync)
 
 
 def test_the_first_request_is_the_slice_and_the_next_one_the_next_page():
@@ -126,7 +127,16 @@ def test_every_page_is_reported_to_the_cursor_before_the_next_is_asked_for():
     _paginator(sync).next_page_token(
         _response(rows=500), 500, "last", {"page": 4, "page_size": 500}, stream_slice=stream_slice
     )
-    sync.page_read.assert_called_once_with(stream_slice, 4, 500, "last")
+    sync.page_read.assert_called_once()
+    (reported, page, size, last, answer), _ = sync.page_read.call_args
+    assert (reported, page, size, last) == (stream_slice, 4, 500, "last")
+    assert isinstance(answer, Envelope) and answer.rows == 500  # the page, for a documents stream's parents
+
+
+def test_the_paginator_knows_the_cursor_only_through_its_protocol():
+    source = (Path(__file__).parents[2] / "source_aroflo" / "components" / "paginators.py").read_text()
+    imported = {n.module for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom)}
+    assert not {m for m in imported if m and m.startswith("source_aroflo.components.sync")}
 
 
 def test_smaller_keeps_the_first_record_of_the_page():
@@ -135,3 +145,11 @@ def test_smaller_keeps_the_first_record_of_the_page():
         page=7, page_size=62
     )  # record 375 falls on page 7 of 62 (starting at 372): none skipped
     assert Ask(page=2, page_size=10).smaller().page_size == 10
+
+
+def test_the_last_update_streams_date_slices_get_the_same_clear_errors():
+    dates = StreamSlice(partition={}, cursor_slice={"start_time": "2026-11-30T00:00:00Z"})
+    with pytest.raises(AirbyteTracedException, match="status 9"):
+        _paginator().next_page_token(_response("9", message="Invalid WHERE Clause"), 0, None, None, dates)
+    with pytest.raises(AirbyteTracedException, match="no documented date field"):
+        _paginator().next_page_token(_response("8"), 0, None, {"page": 1, "page_size": 10}, dates)

@@ -3,11 +3,13 @@ LastUpdate and the partitions the CDK would read)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import requests
 from airbyte_cdk.models import Type
 from airbyte_cdk.sources.connector_state_manager import ConnectorStateManager
 from airbyte_cdk.sources.message import InMemoryMessageRepository
@@ -15,10 +17,12 @@ from airbyte_cdk.sources.types import Record, StreamSlice
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from aroflo_client.budget import DailyBudget
+from aroflo_client.envelope import Envelope
 from source_aroflo.components.changes import Entry
 from source_aroflo.components.plan import ZonePlan
 from source_aroflo.components.sync import SyncSettings, ZoneSync
 from source_aroflo.components.sync_state import SyncState, pack_ids, unpack_ids
+from source_aroflo.components.zone_slice import ZoneSlice
 
 NOW = datetime(2026, 11, 30, 20, 0, 0, tzinfo=UTC)
 TASKS = ZonePlan.from_parameters(
@@ -88,6 +92,7 @@ class Harness:
         self.messages = InMemoryMessageRepository()
         self.log = log or FakeChangeLog()
         self.budget = DailyBudget()
+        self.deleted: list[dict[str, Any]] = []
         self.sync = ZoneSync(
             plan=plan,
             settings=SyncSettings(**{"start_date": None, "page_size": 500, **settings}),
@@ -100,7 +105,8 @@ class Harness:
         )
 
     def read(self, rows: dict[str, list[dict[str, Any]]] | None = None) -> list[StreamSlice]:
-        """Plan the sync and read every slice to the end, `rows[read kind]` being what AroFlo returns."""
+        """Plan the sync and read every slice to the end, `rows[read kind]` being what AroFlo returns; the
+        retriever's part: the partition's deletions asked for once it is read (`deleted`)."""
         slices = []
         for stream_slice in self.sync.stream_slices():
             slices.append(stream_slice)
@@ -108,8 +114,18 @@ class Harness:
                 self.sync.observe(
                     Record(data=data, stream_name=self.sync.plan.stream, associated_slice=stream_slice)
                 )
-            self.sync.close_partition(Partition(stream_slice))  # type: ignore[arg-type]
+            self.end_partition(stream_slice)
         return slices
+
+    def end_partition(self, stream_slice: StreamSlice) -> None:
+        """What the CDK does once a partition's records are read: the retriever asks for its deletions
+        (delivered as records, observed by the cursor like every record), then the partition is closed."""
+        for data in self.sync.deletions(stream_slice):
+            self.deleted.append(data)
+            self.sync.observe(
+                Record(data=data, stream_name=self.sync.plan.stream, associated_slice=stream_slice)
+            )
+        self.sync.close_partition(Partition(stream_slice))  # type: ignore[arg-type]
 
     def emitted(self) -> list[Any]:
         return list(self.messages.consume_queue())
@@ -119,14 +135,18 @@ class Harness:
         return SyncState.load(self.sync.state)
 
 
-def _tombstones(messages: list[Any]) -> list[dict[str, Any]]:
-    return [m.record.data for m in messages if m.type == Type.RECORD]
+def answer(record_key: str, rows: list[dict[str, Any]]) -> Envelope:
+    """A page as AroFlo answers it."""
+    response = requests.Response()
+    response.status_code = 200
+    response._content = json.dumps({"status": "0", "zoneresponse": {record_key: rows}}).encode()
+    return Envelope.read(response)
 
 
 def test_a_first_sync_reads_the_whole_zone_and_starts_the_change_log_where_it_began():
     harness = Harness(TASKS)
     slices = harness.read({"full": [{"taskid": "a"}, {"taskid": "b"}]})
-    assert [s.partition for s in slices] == [{"read": "full"}]
+    assert [s.partition["read"] for s in slices] == ["full"]
     assert slices[0]["where"] == ["and|datetimerequested|>|1900-01-01 00:00:00"]
     assert slices[0]["as_of"] == "2026-11-30T20:00:00Z" and slices[0]["page"] == 1
     state = harness.state
@@ -138,8 +158,8 @@ def test_a_full_read_is_checkpointed_after_every_page_and_resumed_there():
     harness = Harness(TASKS)
     full = next(iter(harness.sync.stream_slices()))
     last = Record(data={"taskid": "x500"}, stream_name="tasks", associated_slice=full)
-    harness.sync.page_read(full, 1, 500, last)
-    harness.sync.page_read(full, 2, 500, last)
+    harness.sync.page_read(full, 1, 500, last, answer("tasks", []))
+    harness.sync.page_read(full, 2, 500, last, answer("tasks", []))
     harness.sync.ensure_at_least_one_state_emitted()  # the sync stopped (daily budget) inside the read
     saved = harness.sync.state
     assert saved["full_read"]["page"] == 3 and saved["full_read"]["started"] == "2026-11-30T20:00:00Z"
@@ -205,8 +225,11 @@ def test_deletions_in_the_log_and_records_no_longer_returned_become_tombstones()
     ]
     state = {"_ab_cdc_updated_at": "2026-11-30T19:00:00Z", "coverage": "covered"}
     harness = Harness(TASKS, state=state, log=FakeChangeLog(entries))
-    harness.read({"fetch": []})
-    assert _tombstones(harness.emitted()) == [
+    slices = harness.read({"fetch": []})
+    assert [s.partition["read"] for s in slices] == ["deleted", "fetch"]
+    assert slices[0]["allowance"] == "daily" and slices[1]["allowance"] == "secondary"  # one id: secondary
+    assert [m for m in harness.emitted() if m.type == Type.RECORD] == []  # records come from the retriever
+    assert harness.deleted == [
         {
             "taskid": "gone",
             "_ab_cdc_deleted_at": "2026-11-30T19:30:00Z",
@@ -255,7 +278,7 @@ def test_a_zone_the_log_does_not_show_is_read_again_with_its_deletions():
     harness = Harness(TIMESHEETS, state=state, log=FakeChangeLog(probe=[]))
     (reread,) = harness.read({"full": [{"timesheetid": "a"}, {"timesheetid": "c"}, {"timesheetid": "d"}]})
     assert reread["where"] == ["and|workdate|>|1900-01-01"]
-    assert _tombstones(harness.emitted()) == [
+    assert harness.deleted == [
         {
             "timesheetid": "b",
             "_ab_cdc_deleted_at": "2026-11-30T20:00:00Z",
@@ -282,7 +305,7 @@ def test_reference_zones_are_read_once_a_day_and_wait_for_unfinished_first_reads
 def test_full_refresh_ignores_the_state():
     state = {"_ab_cdc_updated_at": "2026-11-30T19:00:00Z", "coverage": "covered"}
     (full,) = Harness(TASKS, state=state, incremental=False).read()
-    assert full.partition == {"read": "full"} and full["page"] == 1
+    assert full.partition["read"] == "full" and full["page"] == 1
 
 
 def test_start_date_bounds_the_full_read():
@@ -313,10 +336,8 @@ def test_narrower_windows_a_year_each_then_halves_down_to_a_day():
     assert halves is not None and [h["window"][1] for h in halves][-1] == "2026-11-30T20:00:00Z"
     saved = harness.sync.state["full_read"]["windows"]
     assert len(saved) == len(years) + 1  # the split window replaced by its two halves
-    day = StreamSlice(
-        partition={"read": "full"}, cursor_slice={"window": ["2026-11-30T00:00:00Z", "2026-11-30T12:00:00Z"]}
-    )
-    harness.sync._reads[id(day)] = harness.sync._reads[id(full)]
+    # A child of the same partition (the slice carries the partition's number), a day wide.
+    day = ZoneSlice.of(full).but(window=("2026-11-30T00:00:00Z", "2026-11-30T12:00:00Z")).stream_slice()
     with pytest.raises(AirbyteTracedException, match="single day"):
         harness.sync.split_request_window(day)
 
@@ -326,7 +347,7 @@ def test_a_read_in_windows_finishes_when_its_last_window_does():
     full = next(iter(harness.sync.stream_slices()))
     windows = harness.sync.split_request_window(full)
     assert windows is not None
-    harness.sync.close_partition(Partition(full))  # the CDK read every window inside the partition
+    harness.end_partition(full)  # the CDK read every window inside the partition
     assert harness.state.full_read is None and harness.state.position == NOW
 
 
@@ -341,7 +362,7 @@ def test_more_changes_than_a_re_read_costs_are_read_by_reading_the_zone_again():
     state = {"_ab_cdc_updated_at": "2026-11-30T19:00:00Z", "coverage": "covered", "records": 400}
     harness = Harness(TASKS, state=state, log=FakeChangeLog(entries), single_fetch_limit=100)
     (reread,) = harness.read({"full": [{"taskid": f"r{i}"} for i in range(400)]})
-    assert reread.partition == {"read": "full"}  # one call for 400 records instead of 3 batches of 50
+    assert reread.partition["read"] == "full"  # one call for 400 records instead of 3 batches of 50
     assert harness.state.position == NOW and harness.state.records == 400
     assert len(harness.state.recent) == 120  # the next overlap does not read them again
     bigger = Harness(
