@@ -72,7 +72,7 @@ format-check: install
 	$(RUN)/ruff format --check .
 
 typecheck: install
-	$(RUN)/mypy source_aroflo aroflo_sandbox aroflo-client/aroflo_client $(DESTINATION)/destination_aroflo
+	$(RUN)/mypy source_aroflo aroflo_sandbox aroflo_testing aroflo-client/aroflo_client $(DESTINATION)/destination_aroflo
 
 unit: install
 	$(PYTEST) unit_tests

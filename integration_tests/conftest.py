@@ -2,7 +2,7 @@
 
 The fixtures (a default and a small sandbox, control clients reset around each test) and the oracle
 that says whether a synced record means what AroFlo holds. Running the connector and the sandbox's control
-client are in `aroflo_sandbox/harness.py`, shared with the scripts.
+client are in `aroflo_testing/harness.py`, shared with the scripts.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from jsonschema import FormatChecker
 
-from aroflo_sandbox.harness import SandboxClient, write_json
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import SandboxClient, write_json
 
 # What became of the image tests (test_docker_image.py): one line at the end of the run.
 IMAGE_TESTS = pytest.StashKey[str]()

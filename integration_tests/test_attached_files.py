@@ -22,7 +22,9 @@ from typing import Any
 import pytest
 
 from aroflo_sandbox import files
-from aroflo_sandbox.harness import (
+from aroflo_sandbox.limits import Limits
+from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import (
     CONNECTOR,
     DOCUMENT_STREAMS,
     DOCUMENTS_OF,
@@ -33,8 +35,6 @@ from aroflo_sandbox.harness import (
     read_in_process,
     write_json,
 )
-from aroflo_sandbox.limits import Limits
-from aroflo_sandbox.server import Sandbox
 from integration_tests.conftest import differences, without_change_fields
 from integration_tests.test_files import measured
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aroflo_sandbox.harness import SandboxClient, read
 from aroflo_sandbox.values import parse_api_datetime
 from aroflo_sandbox.zones import zone_for_param
+from aroflo_testing.harness import SandboxClient, read
 
 
 def _ids(records, key):

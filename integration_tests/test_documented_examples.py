@@ -24,8 +24,8 @@ import pytest
 from jsonschema import Draft7Validator
 
 from aroflo_sandbox.documented import example_records
-from aroflo_sandbox.harness import MANIFEST, STREAM_SCHEMAS, Run, catalog, run_connector, write_json
 from aroflo_sandbox.replay import ReplayServer
+from aroflo_testing.harness import MANIFEST, STREAM_SCHEMAS, Run, catalog, run_connector, write_json
 from integration_tests.conftest import differences, format_checker, timezone_errors, without_change_fields
 from source_aroflo.components.attachments import AttachedTo
 

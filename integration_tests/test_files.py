@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from aroflo_sandbox import files
-from aroflo_sandbox.harness import CONNECTOR, Run, SandboxClient, catalog, keyed, read, write_json
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import CONNECTOR, Run, SandboxClient, catalog, keyed, read, write_json
 from benchmarks.readers import LAUNCHER
 from integration_tests.conftest import assert_same_records
 

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from aroflo_sandbox.harness import (
+from aroflo_sandbox.zones import ZONES
+from aroflo_testing.harness import (
     STREAM_SCHEMAS,
     STREAMS,
     Run,
@@ -22,7 +23,6 @@ from aroflo_sandbox.harness import (
     run_connector,
     write_json,
 )
-from aroflo_sandbox.zones import ZONES
 from integration_tests.conftest import assert_same_records, format_checker, timezone_errors
 
 

@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
-from aroflo_sandbox.harness import (
+from aroflo_sandbox.server import Sandbox
+from aroflo_sandbox.zones import ZONES, documented_in_lastupdate
+from aroflo_testing.harness import (
     BY_STREAM,
     MANIFEST,
     STREAMS,
@@ -27,8 +29,6 @@ from aroflo_sandbox.harness import (
     record_key,
     sync,
 )
-from aroflo_sandbox.server import Sandbox
-from aroflo_sandbox.zones import ZONES, documented_in_lastupdate
 from integration_tests.conftest import assert_same_records
 
 FAST = {"per_second": 1000, "per_minute": 100_000}  # these tests are not about the short rate limits

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from aroflo_sandbox.harness import BY_STREAM, DEFAULT_JOINS, SandboxClient, keyed, read
+from aroflo_testing.harness import BY_STREAM, DEFAULT_JOINS, SandboxClient, keyed, read
 from integration_tests.conftest import assert_same_records
 
 

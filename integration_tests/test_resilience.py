@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from aroflo_sandbox.harness import (
+from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import (
     BY_STREAM,
     STREAMS,
     SandboxClient,
@@ -15,7 +16,6 @@ from aroflo_sandbox.harness import (
     run_connector,
     write_json,
 )
-from aroflo_sandbox.server import Sandbox
 from integration_tests.conftest import assert_same_records
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from aroflo_client.signing import encode_component
-from aroflo_sandbox.harness import SandboxClient, catalog, run_connector, write_json
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import SandboxClient, catalog, run_connector, write_json
 from aroflo_testing.secrets import CREDENTIALS, credential_forms, leaks
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from aroflo_sandbox.harness import BY_STREAM, STREAM_SCHEMAS, Run, SandboxClient, keyed, read
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import BY_STREAM, STREAM_SCHEMAS, Run, SandboxClient, keyed, read
 from integration_tests.conftest import assert_same_records, format_checker, timezone_errors
 from unit_tests.sandbox.test_writes import clients_xml, new_client, note, notes_xml, post, results
 

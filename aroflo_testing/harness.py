@@ -1,6 +1,9 @@
 """Running the connector against the sandbox: the sandbox's control client and the sync helpers that the
 integration tests and the scripts (demo, budget report) share.
 
+Test support, not part of the simulator: it imports the connector (its manifest, its entrypoint) and the CDK,
+which the sandbox itself never does (unit_tests/test_imports.py).
+
 ``read`` runs ``source-aroflo read`` as a subprocess with a config pointing at a running sandbox and a
 catalog of the chosen streams, and parses its output; ``read_in_process`` runs the same read inside this
 process (no interpreter and CDK start-up: seconds quicker); ``SandboxClient`` talks to the sandbox's
@@ -16,6 +19,7 @@ process (no interpreter and CDK start-up: seconds quicker); ``SandboxClient`` ta
 from __future__ import annotations
 
 import contextlib
+import importlib.resources
 import io
 import json
 import logging
@@ -41,7 +45,7 @@ from aroflo_sandbox.zones import ZONES
 CONNECTOR = str(Path(sys.executable).with_name("source-aroflo"))
 STREAMS = sorted(zone.stream for zone in ZONES.values())
 BY_STREAM = {zone.stream: zone for zone in ZONES.values()}
-MANIFEST = yaml.safe_load((Path(__file__).parent.parent / "source_aroflo" / "manifest.yaml").read_text())
+MANIFEST = yaml.safe_load((importlib.resources.files("source_aroflo") / "manifest.yaml").read_text())
 # Each stream's JSON schema as the connector declares it: shared definitions (`$ref`) resolved, as the CDK
 # resolves them when it loads the manifest.
 STREAM_SCHEMAS: dict[str, dict[str, Any]] = {
