@@ -1,8 +1,11 @@
-"""Integration tests run the real `source-aroflo` command against a local AroFlo sandbox.
+"""Integration tests run the connector against a local AroFlo sandbox: the real `source-aroflo` command
+where the point is what only a process shows (the CLI, exit codes, the protocol on stdout, the images), the
+same read in this process (`read_in_process`) where it is the connector's logic.
 
-The fixtures (a default and a small sandbox, control clients reset around each test) and the oracle
-that says whether a synced record means what AroFlo holds. Running the connector and the sandbox's control
-client are in `aroflo_testing/harness.py`, shared with the scripts.
+The fixtures (a default sandbox with AroFlo's limits, a small one with the short limits lifted, control
+clients reset around each test) and the oracle that says whether a synced record means what AroFlo holds.
+Running the connector and the sandbox's control client are in `aroflo_testing/harness.py`, shared with the
+scripts.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from typing import Any
 import pytest
 from jsonschema import FormatChecker
 
+from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
-from aroflo_testing.harness import SandboxClient, write_json
+from aroflo_testing.harness import RELAXED_LIMITS, SandboxClient, write_json
 
 # What became of the image tests (test_docker_image.py): one line at the end of the run.
 IMAGE_TESTS = pytest.StashKey[str]()
@@ -188,6 +192,7 @@ def timezone_errors(value: object, schema: dict, path: str = "") -> list[str]:
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:
+    """The default account, with AroFlo's limits: the connector runs on it are paced as shipped."""
     with Sandbox(port=0) as running:
         yield running
 
@@ -207,8 +212,10 @@ def control(sandbox: Sandbox) -> Iterator[SandboxClient]:
 
 @pytest.fixture(scope="session")
 def small_sandbox() -> Iterator[Sandbox]:
-    """A fifth of the default data: the same shapes, quicker to read many times."""
-    with Sandbox(port=0, scale=0.2, seed=11) as running:
+    """A fifth of the default data: the same shapes, quicker to read many times. None of its tests is about
+    AroFlo's short rate limits: they are lifted here, and the connector's runs lift its call rate too
+    (`unlimited_call_rate=True`)."""
+    with Sandbox(port=0, scale=0.2, seed=11, limits=Limits(**RELAXED_LIMITS)) as running:
         yield running
 
 
