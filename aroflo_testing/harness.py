@@ -184,6 +184,29 @@ def run_connector(args: list[str], timeout: float = 900, unlimited_call_rate: bo
     return Run.parse(process.returncode, process.stdout, process.stderr, time.monotonic() - started)
 
 
+def read_arguments(
+    sandbox: Sandbox,
+    folder: Path,
+    streams: list[str],
+    state: list[dict[str, Any]] | None = None,
+    incremental: frozenset[str] = frozenset(),
+    files: frozenset[str] = frozenset(),
+    **config: Any,
+) -> list[str]:
+    """`read --config ... --catalog ... [--state ...]`, the files written to `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    args = [
+        "read",
+        "--config",
+        write_json(folder / "config.json", sandbox.connector_config(**config)),
+        "--catalog",
+        write_json(folder / "catalog.json", catalog(streams, incremental=incremental, files=files)),
+    ]
+    if state is not None:
+        args += ["--state", write_json(folder / "state.json", state)]
+    return args
+
+
 def read(
     sandbox: Sandbox,
     folder: Path,
@@ -198,16 +221,7 @@ def read(
     the streams in `files` with their files (staged under $AIRBYTE_STAGING_DIRECTORY). With
     `unlimited_call_rate` (only against a sandbox whose short limits are lifted) it is not paced."""
     _check_call_rate(sandbox, unlimited_call_rate)
-    folder.mkdir(parents=True, exist_ok=True)
-    args = [
-        "read",
-        "--config",
-        write_json(folder / "config.json", sandbox.connector_config(**config)),
-        "--catalog",
-        write_json(folder / "catalog.json", catalog(streams, incremental=incremental, files=files)),
-    ]
-    if state is not None:
-        args += ["--state", write_json(folder / "state.json", state)]
+    args = read_arguments(sandbox, folder, streams, state, incremental, files, **config)
     return run_connector(args, unlimited_call_rate=unlimited_call_rate)
 
 
@@ -222,22 +236,35 @@ def read_in_process(
     unlimited_call_rate: bool = False,
     **config: Any,
 ) -> Run:
-    """The read `read` runs, inside this process: the same arguments and output, parsed the same way (the
-    connector's log lines captured as its LOG messages). Files go to `staging` (Airbyte's staging directory,
-    which the CDK reads from the environment once, when it is imported)."""
+    """The read `read` runs, inside this process (`run_in_process`); files go to `staging`."""
     _check_call_rate(sandbox, unlimited_call_rate)
-    folder.mkdir(parents=True, exist_ok=True)
-    args = [
-        "read",
-        "--config",
-        write_json(folder / "config.json", sandbox.connector_config(**config)),
-        "--catalog",
-        write_json(folder / "catalog.json", catalog(streams, incremental=incremental, files=files)),
-    ]
-    if state is not None:
-        args += ["--state", write_json(folder / "state.json", state)]
+    args = read_arguments(sandbox, folder, streams, state, incremental, files, **config)
+    return run_in_process(args, staging, unlimited_call_rate)
+
+
+CONNECTOR_PACKAGES = ("source_aroflo", "aroflo_client")
+
+
+def clear_connector_caches() -> None:
+    """Empty every `functools.cache` of the connector's modules, as a new process starts: some of them log
+    once per process (normalize.py's warnings about values that do not read as their type), and a run in
+    this process must log what a new process would, not what an earlier run already did."""
+    for name, module in list(sys.modules.items()):
+        if module is None or name.split(".")[0] not in CONNECTOR_PACKAGES:
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)) and hasattr(value, "__wrapped__"):
+                value.cache_clear()
+
+
+def run_in_process(args: list[str], staging: Path | None = None, unlimited_call_rate: bool = False) -> Run:
+    """What `run_connector(args)` runs, inside this process (no interpreter and CDK start-up): the same
+    output, parsed the same way, the connector's log lines captured as its LOG messages and an error that
+    escapes printed as the CDK's exception hook prints it. Files go to `staging` (Airbyte's staging
+    directory, which the CDK reads from the environment once, when it is imported)."""
     from source_aroflo.run import _source  # the connector's own entrypoint, as `source-aroflo` builds it
 
+    clear_connector_caches()
     logs = io.StringIO()
     handler = logging.StreamHandler(logs)
     handler.setFormatter(AirbyteLogFormatter())
@@ -255,9 +282,8 @@ def read_in_process(
         with patch, call_rate_in_process(unlimited_call_rate):
             source = _source(args)
             lines.extend(AirbyteEntrypoint(source).run(AirbyteEntrypoint.parse_args(args)))
-    except (
-        Exception
-    ) as error:  # the process would exit non-zero, the CDK's hook printing the error as a TRACE
+    except Exception as error:
+        # The process would exit non-zero, the CDK's exception hook printing the error as a TRACE message.
         returncode, stderr = 1, traceback.format_exc()
         traced = assemble_uncaught_exception(type(error), error).as_airbyte_message()
         lines.append(filter_secrets(AirbyteEntrypoint.airbyte_message_to_string(traced)))
