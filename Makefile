@@ -8,8 +8,13 @@ RUN := $(VENV)/bin
 # PyAirbyte's own environment (scripts/pyairbyte/uv.lock): kept out of the connector's dependencies.
 DEMO_VENV := .venv-demo
 
+# Tests run on parallel workers, a test module per unit of work, the long ones started first
+# (aroflo_testing/parallel.py). More workers than CI's two cores: many tests wait (on AroFlo's pace, a backoff,
+# a container build's downloads) and let another worker's test use the core. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 4
+PARALLEL := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 # The default test selection: everything but the long sandbox scenarios (`make test-all` runs those too).
-PYTEST := $(RUN)/pytest -q -m "not slow" --durations=15
+PYTEST := $(RUN)/pytest -q -m "not slow" --durations=15 $(PARALLEL)
 # destination-aroflo's tests run from its own folder, as Airbyte runs a connector's (its pyproject.toml).
 DESTINATION := destination-aroflo
 
@@ -89,10 +94,10 @@ test: lint typecheck demo-env
 	$(PYTEST)
 	cd $(DESTINATION) && ../$(PYTEST)
 
-## test-all: also the long sandbox scenarios
+## test-all: also the long sandbox scenarios (`slow`)
 test-all: lint typecheck demo-env
-	$(RUN)/pytest -q
-	cd $(DESTINATION) && ../$(RUN)/pytest -q
+	$(RUN)/pytest -q --durations=15 $(PARALLEL)
+	cd $(DESTINATION) && ../$(RUN)/pytest -q --durations=15 $(PARALLEL)
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .demo

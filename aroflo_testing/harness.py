@@ -22,7 +22,7 @@ other run is paced as shipped. Example::
 from __future__ import annotations
 
 import contextlib
-import importlib.resources
+import importlib.util
 import io
 import json
 import logging
@@ -34,6 +34,7 @@ import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from unittest import mock
 
@@ -45,14 +46,17 @@ from airbyte_cdk.logger import AirbyteLogFormatter
 from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 
-from aroflo_client import limits
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.zones import ZONES
 
 CONNECTOR = str(Path(sys.executable).with_name("source-aroflo"))
 STREAMS = sorted(zone.stream for zone in ZONES.values())
 BY_STREAM = {zone.stream: zone for zone in ZONES.values()}
-MANIFEST = yaml.safe_load((importlib.resources.files("source_aroflo") / "manifest.yaml").read_text())
+# The connector's manifest, where the installed source_aroflo package has it (found, not imported: the demo's
+# environment has no aroflo_client to import it with).
+_CONNECTOR = importlib.util.find_spec("source_aroflo")
+assert _CONNECTOR is not None and _CONNECTOR.origin is not None, "source_aroflo is not installed"
+MANIFEST = yaml.safe_load(Path(_CONNECTOR.origin).with_name("manifest.yaml").read_text())
 # Each stream's JSON schema as the connector declares it: shared definitions (`$ref`) resolved, as the CDK
 # resolves them when it loads the manifest.
 STREAM_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -120,7 +124,7 @@ class Run:
         return [
             m["log"]["message"]
             for m in self.of_type("LOG")
-            if m["log"]["level"] == "WARN" and m["log"]["message"] != limits.UNLIMITED_CALL_RATE_WARNING
+            if m["log"]["level"] == "WARN" and m["log"]["message"] != _limits().UNLIMITED_CALL_RATE_WARNING
         ]
 
     @classmethod
@@ -133,19 +137,28 @@ class Run:
         return run
 
 
+def _limits() -> ModuleType:
+    """aroflo_client.limits, imported when a run needs it: the demo's environment (.venv-demo, PyAirbyte's)
+    imports this module for its helpers but has none of the connectors' packages."""
+    from aroflo_client import limits
+
+    return limits
+
+
 def connector_environment(unlimited_call_rate: bool = False) -> dict[str, str]:
     """This process's environment for a connector run: AroFlo's call rate kept (whatever this process has
     set), or lifted for a test that is not about it."""
-    environment = {k: v for k, v in os.environ.items() if k != limits.UNLIMITED_CALL_RATE_VARIABLE}
+    variable = _limits().UNLIMITED_CALL_RATE_VARIABLE
+    environment = {k: v for k, v in os.environ.items() if k != variable}
     if unlimited_call_rate:
-        environment[limits.UNLIMITED_CALL_RATE_VARIABLE] = "1"
+        environment[variable] = "1"
     return environment
 
 
 @contextlib.contextmanager
 def call_rate_in_process(unlimited_call_rate: bool) -> Iterator[None]:
     """`connector_environment` for a connector built in this process, restored afterwards."""
-    variable = limits.UNLIMITED_CALL_RATE_VARIABLE
+    variable = _limits().UNLIMITED_CALL_RATE_VARIABLE
     before = os.environ.pop(variable, None)
     if unlimited_call_rate:
         os.environ[variable] = "1"

@@ -28,6 +28,8 @@ from aroflo_testing.harness import (
 )
 from integration_tests.conftest import assert_same_records, format_checker, timezone_errors
 
+pytestmark = pytest.mark.runs_for(90)  # a long unit of work: started first (aroflo_testing/parallel.py)
+
 
 @pytest.fixture(scope="module")
 def full_read(sandbox, tmp_path_factory) -> tuple[Run, dict]:

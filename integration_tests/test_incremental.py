@@ -46,6 +46,7 @@ REFERENCE_ZONES = {
 # The zones AroFlo's documentation shows or names in LastUpdate: with coverage "documented", the only ones the
 # sandbox's LastUpdate logs.
 DOCUMENTED_IN_LASTUPDATE = documented_in_lastupdate()
+pytestmark = pytest.mark.runs_for(60)  # a long unit of work: started first (aroflo_testing/parallel.py)
 
 
 def apply(tables: dict[str, dict[tuple, dict]], run: Run) -> None:

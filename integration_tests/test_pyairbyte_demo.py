@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO_PYTHON = ROOT / ".venv-demo" / "bin" / "python"
 ROW = re.compile(r"^(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)(\s+<-- MISMATCH)?$")
 
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.timeout(900), pytest.mark.runs_for(90)]
 
 
 @pytest.fixture(scope="module")

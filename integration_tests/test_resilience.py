@@ -30,6 +30,8 @@ from aroflo_testing.harness import (
 from integration_tests.conftest import assert_same_records
 from source_aroflo import SourceAroflo
 
+pytestmark = pytest.mark.runs_for(60)  # a long unit of work: started first (aroflo_testing/parallel.py)
+
 
 def _assert_complete(run, control: SandboxClient, streams: list[str]) -> None:
     """Every record of the sandbox arrived; duplicates only in the bounded way primary keys absorb."""

@@ -44,8 +44,8 @@ CONNECT_TIMEOUT = 30.0
 NOT_API_CALLS = "^(?!.*/DocStorage/)"  # every path but the document links' storage
 UNLIMITED_CALL_RATE_VARIABLE = "AROFLO_TEST_UNLIMITED_CALL_RATE"
 UNLIMITED_CALL_RATE_WARNING = (
-    f"TEST-ONLY SETTING {UNLIMITED_CALL_RATE_VARIABLE}=1: AroFlo's call rate (3 calls a second, 120 a minute) "
-    "is NOT kept. AroFlo itself would refuse calls at this pace; unset the variable outside tests."
+    f"TEST-ONLY SETTING {UNLIMITED_CALL_RATE_VARIABLE}=1: AroFlo's call rate (3 calls a second, 120 a "
+    "minute) is NOT kept. AroFlo itself would refuse calls at this pace; unset the variable outside tests."
 )
 LOGGER = logging.getLogger("airbyte")
 
