@@ -593,7 +593,7 @@ def test_untracked_zones_do_not_log_and_every_zone_can_create():
 
 
 def test_generation_takes_under_three_seconds():
-    # Its CPU time: on a parallel test run other workers share the cores, and the wall clock would measure them.
+    # Its CPU time: on a parallel test run other workers share the cores; the wall clock would measure them.
     code = (
         "import time; from datetime import datetime; from aroflo_sandbox.dataset import generate; "
         "t = time.process_time(); generate(seed=11, now=datetime(2026, 3, 1, 12)); "
