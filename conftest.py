@@ -8,5 +8,6 @@ from aroflo_testing.standard_tests import (  # noqa: F401  (pytest finds hooks a
     scenario_sandboxes,
 )
 
-# How the suite runs on parallel workers (a module is one unit of work): aroflo_testing/parallel.py.
-pytest_plugins = ["aroflo_testing.parallel"]
+# How the suite runs on parallel workers (a module is one unit of work): aroflo_testing/parallel.py; the
+# fixtures both suites share: aroflo_testing/fixtures.py.
+pytest_plugins = ["aroflo_testing.parallel", "aroflo_testing.fixtures"]

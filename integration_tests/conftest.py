@@ -22,6 +22,7 @@ from jsonschema import FormatChecker
 
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.fixtures import fresh_client
 from aroflo_testing.harness import RELAXED_LIMITS, SandboxClient, write_json
 from scripts import docker_check
 from scripts.container_engine import NoEngine
@@ -198,19 +199,6 @@ def sandbox() -> Iterator[Sandbox]:
     """The default account, with AroFlo's limits: the connector runs on it are paced as shipped."""
     with Sandbox(port=0) as running:
         yield running
-
-
-def fresh_client(sandbox: Sandbox) -> Iterator[SandboxClient]:
-    """A control client on a sandbox with no stats, a new day and no faults, left the same way."""
-    client = SandboxClient(sandbox)
-    client.reset()
-    yield client
-    client.reset()
-
-
-@pytest.fixture
-def control(sandbox: Sandbox) -> Iterator[SandboxClient]:
-    yield from fresh_client(sandbox)
 
 
 @pytest.fixture(scope="session")

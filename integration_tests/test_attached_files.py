@@ -12,7 +12,6 @@ the connector's memory flat (a subprocess, measured).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -21,7 +20,6 @@ from typing import Any
 
 import pytest
 
-from aroflo_sandbox import files
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
 from aroflo_testing.harness import (
@@ -37,7 +35,7 @@ from aroflo_testing.harness import (
     write_json,
 )
 from integration_tests.conftest import differences, without_change_fields
-from integration_tests.test_files import measured
+from integration_tests.test_files import measured, sandbox_file, staged_file
 
 MIB = 1 << 20
 UNSAFE = '/\\<>:"|?*'
@@ -49,14 +47,6 @@ TASKS = "task_documents"
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox(port=0, scale=0.05, seed=42, limits=RELAXED) as running:
         yield running
-
-
-@pytest.fixture
-def control(sandbox: Sandbox) -> Iterator[SandboxClient]:
-    client = SandboxClient(sandbox)
-    client.reset()
-    yield client
-    client.reset()
 
 
 @pytest.fixture
@@ -94,20 +84,6 @@ def references(run: Run, stream: str) -> dict[tuple[str, str], dict[str, Any] | 
         for m in run.of_type("RECORD")
         if m["record"]["stream"] == stream
     }
-
-
-def sandbox_file(document: dict[str, Any]) -> tuple[int, str]:
-    ref = files.ref_of(document["url"].split("/", 3)[3].split("?")[0])
-    assert ref is not None
-    digest = hashlib.sha256()
-    for chunk in files.content(ref, int(document["sizeinbytes"])):
-        digest.update(chunk)
-    return int(document["sizeinbytes"]), digest.hexdigest()
-
-
-def staged_file(reference: dict[str, Any]) -> tuple[int, str]:
-    path = Path(reference["staging_file_url"])
-    return path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def assert_staged(

@@ -50,14 +50,6 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def control(sandbox: Sandbox) -> Iterator[SandboxClient]:
-    client = SandboxClient(sandbox)
-    client.reset()
-    yield client
-    client.reset()
-
-
-@pytest.fixture
 def staging(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Airbyte's staging directory for the connector (the platform mounts one and names it so)."""
     folder = tmp_path / "staging"

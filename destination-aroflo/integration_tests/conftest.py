@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from aroflo_sandbox.server import Sandbox
-from aroflo_testing.harness import Run, SandboxClient, write_json
+from aroflo_testing.harness import Run, write_json
 
 COMMAND = str(Path(sys.executable).with_name("destination-aroflo"))
 SCALE = 0.05  # a small account: the clients index is one page, every point below still made
@@ -87,11 +87,3 @@ def sandbox() -> Iterator[Sandbox]:
     """One small account per test module; each test leaves it with the writes it made."""
     with Sandbox(port=0, scale=SCALE, seed=7) as running:
         yield running
-
-
-@pytest.fixture
-def control(sandbox: Sandbox) -> Iterator[SandboxClient]:
-    client = SandboxClient(sandbox)
-    client.reset()
-    yield client
-    client.reset()

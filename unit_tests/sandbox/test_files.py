@@ -14,7 +14,6 @@ import requests
 from aroflo_sandbox import files
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
-from aroflo_testing.harness import SandboxClient
 from unit_tests.sandbox.test_server import get
 
 ALL_DOCUMENTS = ["and|(|documentid|=|JCQ6QyNSUCAgCg==", "or|documentid|!=|JCQ6QyNSUCAgCg==|)"]
@@ -27,14 +26,6 @@ SIGNED = re.compile(
 def sandbox() -> Iterator[Sandbox]:
     with Sandbox(port=0, scale=0.1, seed=5, limits=Limits(per_second=1000, per_minute=100000)) as running:
         yield running
-
-
-@pytest.fixture
-def control(sandbox: Sandbox) -> Iterator[SandboxClient]:
-    client = SandboxClient(sandbox)
-    client.reset()
-    yield client
-    client.reset()
 
 
 def documents(sandbox: Sandbox) -> list[dict]:
