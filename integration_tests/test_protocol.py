@@ -1,10 +1,22 @@
-"""spec, check and discover through the real `source-aroflo` command."""
+"""spec, check, discover and a failing read through the real `source-aroflo` command: what only the process
+proves (its exit code, the protocol on stdout).
+
+The connector's logic is proven in-process elsewhere; here a read refused before any call and a run that
+cannot start are the two ways the command itself must fail: a non-zero exit and a TRACE error on stdout."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from aroflo_testing.harness import DOCUMENT_STREAMS, STREAMS, SandboxClient, run_connector, write_json
+from aroflo_testing.harness import (
+    DOCUMENT_STREAMS,
+    STREAMS,
+    SandboxClient,
+    read_arguments,
+    run_connector,
+    write_json,
+)
 
 SECRETS = ("u_encoded", "p_encoded", "org_encoded", "secret_key")
 
@@ -128,4 +140,33 @@ def test_discover_lists_54_streams_with_their_keys_and_spends_no_call(
         "documents_and_photos",
         *DOCUMENT_STREAMS,
     }
+    assert control.stats()["requests"] == 0
+
+
+def only_protocol_on_stdout(stdout: str) -> list[dict]:
+    """Every line the command printed is one Airbyte message (nothing else may reach stdout)."""
+    messages = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    assert all(
+        m["type"] in {"LOG", "TRACE", "RECORD", "STATE", "SPEC", "CATALOG", "CONNECTION_STATUS"}
+        for m in messages
+    )
+    return messages
+
+
+def test_a_read_refused_before_any_call_exits_non_zero_with_its_reason(control, sandbox, tmp_path: Path):
+    args = read_arguments(sandbox, tmp_path, ["tasks"], joins={"tasks": ["tasknote"]})
+    run = run_connector(args)
+    assert run.returncode != 0
+    only_protocol_on_stdout(run.stdout)
+    assert any("tasknote" in e["message"] for e in run.errors), run.errors
+    assert control.stats()["requests"] == 0
+
+
+def test_a_run_that_cannot_start_says_why_in_the_protocol(control, config_path: str, tmp_path: Path):
+    broken = tmp_path / "catalog.json"
+    broken.write_text("{not json")
+    run = run_connector(["read", "--config", config_path, "--catalog", str(broken)])
+    assert run.returncode == 1
+    (trace,) = [m for m in only_protocol_on_stdout(run.stdout) if m["type"] == "TRACE"]
+    assert trace["trace"]["error"]["message"].startswith("source-aroflo could not start: ")
     assert control.stats()["requests"] == 0
