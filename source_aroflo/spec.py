@@ -12,8 +12,10 @@ unit_tests/resources/spec.json.
 
 What is left out is the CDK's log line that its memory monitor started: no monitor runs for `spec`.
 
->>> message()[:58]
-b'{"type":"SPEC","spec":{"connectionSpecification":{"$schema"'
+>>> message()[:50]
+b'{"type":"SPEC","spec":{"connectionSpecification":{'
+>>> message({"type": "Spec", "connection_specification": {"type": "object"}, "documentation_url": "https://x"})
+b'{"type":"SPEC","spec":{"connectionSpecification":{"type":"object"},"documentationUrl":"https://x","supportsNormalization":false,"supportsDBT":false}}'
 """
 
 from __future__ import annotations
