@@ -20,7 +20,7 @@ PYTEST = $(RUN)/pytest -q $(SELECTION) --durations=15 $(PARALLEL)
 DESTINATION := destination-aroflo
 
 .PHONY: install demo demo-env push sandbox test test-all test-source test-destination lint lint-check \
-	format-check typecheck unit integration docker-check bench profile clean
+	format-check typecheck unit integration docker-check bench bench-startup profile clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -64,6 +64,11 @@ sandbox: install
 ## incremental syncs' daily-budget costs; one table and benchmarks/results/<date>.json (BENCH_ARGS=--smoke)
 bench: install
 	PYTHONPATH=. $(RUN)/python -m benchmarks $(BENCH_ARGS)
+
+## bench-startup: spec, import, CPU to the first request, discover: this checkout's connector and another
+## version's (STARTUP_ARGS="--ref 84c59f7 --runs 7"), medians; benchmarks/results/startup-<date>.json
+bench-startup: install
+	PYTHONPATH=. $(RUN)/python -m benchmarks.startup $(STARTUP_ARGS)
 
 ## profile: the connector's full read under py-spy; benchmarks/results/profile-<date>.txt (PROFILE_ARGS)
 profile: install

@@ -9,6 +9,7 @@ syncs (benchmarks/incremental.py). Prints one table and writes the JSON it was m
     python -m benchmarks                    # sizes 0.2 and 2 (10,243 and 101,188 records), ~10 min
     python -m benchmarks --smoke            # 5 streams at sizes 0.01 and 0.1, under a minute
     python -m benchmarks --sizes 1 10 --out results.json
+    python -m benchmarks --ref 84c59f7      # another version of the connector (versions.py), same tool
 
 Exits non-zero when a figure cannot be trusted: a reader failed or read other records than the sandbox
 holds, fewer calls than the minimum were counted, or a sync did not deliver the changes made before it.
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from aroflo_testing.harness import DOCUMENT_STREAMS
+from benchmarks import readers, versions
 from benchmarks.full_read import MINIMUM_CALLS, ReaderRow, full_reads, limited_read
 from benchmarks.incremental import incremental_costs
 from benchmarks.readers import configured_catalog, discover
@@ -55,7 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--smoke", action="store_true", help="tiny and quick: 5 streams, sizes 0.01 and 0.1")
     parser.add_argument("--out", type=Path, help="JSON file (default: benchmarks/results/<date-time>.json)")
+    parser.add_argument("--ref", help="measure another version of the connector (a commit-ish; versions.py)")
     args = parser.parse_args(argv)
+    if args.ref:
+        with versions.exported(args.ref) as folder:
+            readers.CONNECTOR_COMMAND, environment = versions.connector(folder)
+            os.environ["PYTHONPATH"] = environment["PYTHONPATH"]  # for the connector's processes
+            return measure(args, commit=versions.describe(args.ref))
+    return measure(args, commit=_commit())
+
+
+def measure(args: argparse.Namespace, commit: str) -> int:
     if args.smoke:
         # 35 changes in a zone of 30 records: both updates and creates; few, as a connector may fetch
         # each changed record with a call of its own (paced: ~2 a second).
@@ -65,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result: dict[str, Any] = {
         "date": f"{started:%Y-%m-%d %H:%M} UTC",
-        "commit": _commit(),
+        "commit": commit,
         "machine": _machine(),
         "smoke": args.smoke,
         "sizes": sorted(args.sizes),

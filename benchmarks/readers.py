@@ -25,6 +25,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 CONNECTOR = str(Path(sys.executable).with_name("source-aroflo"))
+# How the connector is run: this checkout's script, or another version's command (`--ref`, versions.py).
+CONNECTOR_COMMAND = [CONNECTOR]
 MINIMAL_READER = str(REPO / "benchmarks" / "minimal_reader.py")
 # `python -I -S -c LAUNCHER usage-file command…`: forks and execs the command, waits for it, writes its
 # "user-seconds sys-seconds maxrss" to usage-file and exits with its exit code. (~9 MB: below any reader.)
@@ -113,7 +115,7 @@ _RSS_UNIT = 1 if sys.platform == "darwin" else 1024
 
 
 def connector_read(config: Path, catalog: Path, state: Path | None = None) -> list[str]:
-    return [CONNECTOR, "read", "--config", str(config), "--catalog", str(catalog)] + (
+    return [*CONNECTOR_COMMAND, "read", "--config", str(config), "--catalog", str(catalog)] + (
         ["--state", str(state)] if state else []
     )
 
@@ -125,7 +127,7 @@ def minimal_read(config: Path, queries: Path) -> list[str]:
 def discover(config: Path) -> list[dict[str, Any]]:
     """The connector's streams as `discover` declares them (it makes no API call)."""
     output = subprocess.run(
-        [CONNECTOR, "discover", "--config", str(config)], capture_output=True, check=True
+        [*CONNECTOR_COMMAND, "discover", "--config", str(config)], capture_output=True, check=True
     ).stdout
     for line in output.splitlines():
         if line.startswith(b"{"):

@@ -1,26 +1,27 @@
-"""`source-aroflo`: the Airbyte protocol entrypoint (spec, check, discover, read)."""
+"""`source-aroflo`: the Airbyte protocol entrypoint (spec, check, discover, read).
+
+Nothing heavy is imported before the command is known: `spec` is answered from the manifest without the CDK
+(spec.py); the other commands import it with the garbage collector held off (startup.py).
+"""
 
 from __future__ import annotations
 
 import sys
 import traceback
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import orjson
-from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
-from airbyte_cdk.models import (
-    AirbyteErrorTraceMessage,
-    AirbyteMessage,
-    AirbyteMessageSerializer,
-    AirbyteTraceMessage,
-    TraceType,
-    Type,
-)
+from source_aroflo import startup
 
-from source_aroflo.source import SourceAroflo
+if TYPE_CHECKING:
+    from source_aroflo.source import SourceAroflo
 
 
 def _source(args: list[str]) -> SourceAroflo:
+    from airbyte_cdk.entrypoint import AirbyteEntrypoint
+
+    from source_aroflo.source import SourceAroflo
+
     catalog_path = AirbyteEntrypoint.extract_catalog(args)
     config_path = AirbyteEntrypoint.extract_config(args)
     state_path = AirbyteEntrypoint.extract_state(args)
@@ -31,11 +32,37 @@ def _source(args: list[str]) -> SourceAroflo:
     )
 
 
+def _spec() -> bool:
+    """Print the SPEC message without the CDK; False if this spec needs the CDK (spec.py)."""
+    from source_aroflo import spec
+
+    message = spec.message()
+    if message is None:
+        return False
+    sys.stdout.buffer.write(message + b"\n")
+    sys.stdout.flush()
+    return True
+
+
 def run() -> None:
     args = sys.argv[1:]
+    if args == ["spec"] and _spec():
+        return
+    with startup.paused_while_importing():
+        import source_aroflo.source  # noqa: F401 (the CDK, imported here)
     try:
         source = _source(args)
     except Exception as error:  # a bad config/catalog/state file must still answer in the protocol
+        import orjson
+        from airbyte_cdk.models import (
+            AirbyteErrorTraceMessage,
+            AirbyteMessage,
+            AirbyteMessageSerializer,
+            AirbyteTraceMessage,
+            TraceType,
+            Type,
+        )
+
         trace = AirbyteMessage(
             type=Type.TRACE,
             trace=AirbyteTraceMessage(
@@ -49,6 +76,8 @@ def run() -> None:
         )
         print(orjson.dumps(AirbyteMessageSerializer.dump(trace)).decode())
         sys.exit(1)
+    from airbyte_cdk.entrypoint import launch
+
     launch(source, args)
 
 

@@ -11,13 +11,18 @@ from airbyte_cdk.models import (
     AirbyteStateMessage,
     ConfiguredAirbyteCatalog,
 )
-from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
+from airbyte_cdk.sources.declarative.concurrent_declarative_source import ConcurrentDeclarativeSource
 
+from source_aroflo import manifest
 from source_aroflo.components.factory import AroFloComponentFactory
 
 
-class SourceAroflo(YamlDeclarativeSource):
+class SourceAroflo(ConcurrentDeclarativeSource):
     """The connector is declared in manifest.yaml; this class binds it to catalog, config and state.
+
+    The manifest reaches the CDK resolved, without the sections only its references use (manifest.py), as the
+    `source_config` of the CDK's `ConcurrentDeclarativeSource`; a missing catalog, config or state defaults as
+    in the CDK's `YamlDeclarativeSource`, which hands it the file as written.
 
     The concurrent declarative source builds its streams from the config it is constructed with, and
     `check`/`discover`/`read` ignore the config they are given. A source constructed without a config
@@ -33,7 +38,13 @@ class SourceAroflo(YamlDeclarativeSource):
         state: list[AirbyteStateMessage] | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(path_to_yaml="manifest.yaml", catalog=catalog, config=config, state=state, **kwargs)
+        super().__init__(
+            catalog=catalog or ConfiguredAirbyteCatalog(streams=[]),
+            config=config or {},
+            state=state or [],
+            source_config=manifest.for_source(),
+            **kwargs,
+        )
         # The zone streams' cursor and collaborators (components/factory.py); the CDK builds its component
         # factory in its constructor and offers no way to pass one in.
         self._constructor = AroFloComponentFactory.adopt(self._constructor, self._config)
