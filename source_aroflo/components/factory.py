@@ -46,17 +46,21 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 )
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.declarative.retrievers.simple_retriever import SimpleRetriever
-from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
+from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor, Cursor
 from airbyte_cdk.sources.types import Config
 
 from aroflo_client import limits
 from aroflo_client.budget import DailyBudget
+from source_aroflo.components.change_log_cursor import ChangeLogCursor
 from source_aroflo.components.changes import ChangeLog
 from source_aroflo.components.files import FreshLink, StreamingFileUploader
 from source_aroflo.components.plan import ZonePlan
+from source_aroflo.components.shared_log import SharedChangeLog
 from source_aroflo.components.stream_parameters import check_parameters
 from source_aroflo.components.sync import ZoneSync
+from source_aroflo.components.sync_plan import change_log_needed_from
 from source_aroflo.components.sync_settings import CHANGE_LOG_STREAM, settings_for
+from source_aroflo.components.sync_state import SyncState
 from source_aroflo.components.zone_retriever import ZoneRetriever
 
 SYNC_MARKER = "aroflo_sync"
@@ -87,8 +91,19 @@ def parts_needing_sync(plan: ZonePlan) -> set[str]:
     return {"cursor", "AroFloPaginator", "ZoneRetriever", *(["NewDocuments"] if plan.attached_to else [])}
 
 
+def checked_wiring(name: str, sync: ZoneSync, stream: Any, wired: set[str]) -> frozenset[str]:
+    """The parts of a zone stream that got its cursor; one that should have and did not is an error."""
+    if getattr(stream, "cursor", None) is sync:
+        wired.add("cursor")
+    missing = sorted(parts_needing_sync(sync.plan) - wired)
+    if missing:
+        raise WiringError(f"Stream {name}: {', '.join(missing)} did not get the stream's sync cursor.")
+    return frozenset(wired)
+
+
 class AroFloComponentFactory(ModelToComponentFactory):
     _budget: DailyBudget
+    _change_log: SharedChangeLog | None
     _building: ZoneSync | None
     _wired: set[str]
     wiring: dict[str, frozenset[str]]  # stream -> the parts that got its cursor (the tests read it)
@@ -102,6 +117,7 @@ class AroFloComponentFactory(ModelToComponentFactory):
         factory._budget = DailyBudget(reserve=int(config.get("daily_call_reserve") or 0))
         factory._api_budget = limits.api_budget()  # what the manifest's `api_budget` would build
         factory._building = None
+        factory._change_log = None
         factory.wiring = {}
         return factory
 
@@ -126,39 +142,38 @@ class AroFloComponentFactory(ModelToComponentFactory):
         finally:
             sync, self._building = self._building, None
         if sync is not None:
-            self._check_wired(name, sync, stream)
+            self.wiring[name] = checked_wiring(name, sync, stream, self._wired)
         return stream
 
     def _zone_sync(self, name: str, parameters: Mapping[str, Any], marker: Any, config: Config) -> ZoneSync:
         plan = ZonePlan.from_parameters(parameters)
-        requester = self.create_component(
-            HttpRequesterModel, marker["change_log_requester"], config, name=f"{name} (LastUpdate)"
-        )
+        if self._change_log is None:  # one LastUpdate read for every zone of the sync (shared_log.py)
+            requester = self.create_component(
+                HttpRequesterModel, marker["change_log_requester"], config, name="LastUpdate"
+            )
+            self._change_log = SharedChangeLog(ChangeLog(requester))
         catalog, states = self._stream_name_to_configured_stream, self._connector_state_manager
+        settings = settings_for(name, plan, config, catalog, lambda other: states.get_stream_state(other, None))
+        stream_state = states.get_stream_state(name, None)
+        self._change_log.need(change_log_needed_from(plan, settings, SyncState.load(stream_state)))
         return ZoneSync(
             plan=plan,
-            settings=settings_for(
-                name, plan, config, catalog, lambda other: states.get_stream_state(other, None)
-            ),
-            stream_state=states.get_stream_state(name, None),
-            change_log=ChangeLog(requester),
+            settings=settings,
+            stream_state=stream_state,
+            change_log=self._change_log,
             budget=self._budget,
             message_repository=self._message_repository,
             state_manager=self._connector_state_manager,
         )
 
-    def _check_wired(self, name: str, sync: ZoneSync, stream: Any) -> None:
-        if getattr(stream, "cursor", None) is sync:
-            self._wired.add("cursor")
-        missing = sorted(parts_needing_sync(sync.plan) - self._wired)
-        if missing:
-            raise WiringError(f"Stream {name}: {', '.join(missing)} did not get the stream's sync cursor.")
-        self.wiring[name] = frozenset(self._wired)
-
     def _build_concurrent_cursor(
         self, model: DeclarativeStreamModel, stream_slicer: Any, config: Config
     ) -> Cursor:
-        return self._building or super()._build_concurrent_cursor(model, stream_slicer, config)
+        """A zone stream's `ZoneSync`; the LastUpdate stream's the CDK's, cheaper per record."""
+        if self._building is not None:
+            return self._building
+        cursor = super()._build_concurrent_cursor(model, stream_slicer, config)
+        return ChangeLogCursor.adopt(cursor) if type(cursor) is ConcurrentCursor else cursor
 
     def create_simple_retriever(self, model: Any, config: Config, **kwargs: Any) -> Any:
         """A zone stream's retriever also delivers its cursor's deletions (zone_retriever.py)."""

@@ -1,0 +1,138 @@
+"""One read of AroFlo's change log for every zone stream of a sync (docs/architecture.md).
+
+LastUpdate is free of the daily limit, but not of the 120-a-minute rate every integration of the account
+shares. Read zone by zone, an idle sync asked it once per logged zone; read once, it asks it once per 500
+entries. The component factory makes one `SharedChangeLog` per sync and gives it to every zone stream's
+cursor; each stream that will read the log says from when, as it is built (`need`). The first stream to ask
+reads every zone's entries once, from the oldest of those moments (streams more than `SPAN` behind the
+newest are left out: a zone far behind reads its own stretch rather than make every zone read it), by time as
+`changes.ChangeLog` reads them; each zone takes its own. An asker that needs older entries than the shared
+read holds (a resumed full read's deletions, a zone far behind) reads its own zone's, as before.
+
+The shared read is complete up to the moment it began (`LogWindow.as_of`): a zone planning its fetches later
+still takes that moment as its new position, so an entry logged after it is read by the next sync.
+
+Evidence probes (`coverage.py`) are answered from the shared read when it decides them: the entries after a
+moment it covers, or an entry of the zone at all; otherwise they ask AroFlo as before.
+
+>>> from datetime import UTC
+>>> t = datetime(2026, 11, 30, 9, tzinfo=UTC)
+>>> class Log:  # every zone's entries, as `ChangeLog.entries(None, after)` pages them
+...     reads = 0
+...     def entries(self, zonename, after):
+...         Log.reads += 1
+...         yield [Entry("a", t, False, "tasks"), Entry("b", t, False, "quotes")]
+>>> shared = SharedChangeLog(Log(), clock=lambda: t)  # type: ignore[arg-type]
+>>> shared.need(t - timedelta(minutes=10)); shared.need(t - timedelta(minutes=5))
+>>> [e.record_id for rows in shared.since("tasks", t - timedelta(minutes=5), t).pages for e in rows]
+['a']
+>>> [e.record_id for rows in shared.since("quotes", t - timedelta(minutes=10), t).pages for e in rows]
+['b']
+>>> Log.reads
+1
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from source_aroflo.components.changes import ChangeLog, Entry, LogWindow
+
+LOGGER = logging.getLogger("airbyte")
+SPAN = timedelta(days=1)  # streams further behind the newest need read their own zone's entries
+
+
+@dataclass(frozen=True)
+class SharedRead:
+    """Every zone's entries later than `after`, complete up to `as_of`, by zone name."""
+
+    after: datetime
+    as_of: datetime
+    by_zone: dict[str, list[Entry]]
+
+    def of(self, zonename: str, after: datetime) -> list[Entry]:
+        return [entry for entry in self.by_zone.get(zonename.lower(), []) if entry.at > after]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class SharedChangeLog:
+    """What a zone's sync reads LastUpdate with (`coverage.ChangeLogReader`); thread-safe: streams plan their
+    slices in the CDK's worker threads."""
+
+    log: ChangeLog
+    clock: Callable[[], datetime] = _now
+    _needs: list[datetime] = field(default_factory=list)
+    _read: SharedRead | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def need(self, after: datetime | None) -> None:
+        """A stream of this sync may read the log after `after` (None: it will not read it)."""
+        if after is not None:
+            with self._lock:
+                self._needs.append(after)
+
+    def since(self, zonename: str, after: datetime, now: datetime) -> LogWindow:
+        shared = self._shared(after)
+        if shared is None:
+            return self.log.since(zonename, after, now)
+        return LogWindow([shared.of(zonename, after)], shared.as_of)
+
+    def entries(self, zonename: str, after: datetime) -> Iterator[list[Entry]]:
+        shared = self._shared(after)
+        if shared is None:
+            yield from self.log.entries(zonename, after)
+        else:
+            yield shared.of(zonename, after)
+
+    def probe(self, zonename: str, after: datetime | None = None, pages: int = 1) -> list[Entry]:
+        """The zone's entries after `after` (all of them, where the shared read holds them: a superset of
+        AroFlo's first pages), or, without `after`, one entry of the zone if the shared read has any."""
+        shared = self._shared(after)
+        if shared is not None:
+            if after is not None:
+                return shared.of(zonename, after)
+            found = shared.by_zone.get(zonename.lower())
+            if found:
+                return found[:1]
+        return self.log.probe(zonename, after, pages)
+
+    def _start(self) -> datetime | None:
+        """Where the shared read starts: the oldest need within `SPAN` of the newest."""
+        if not self._needs:
+            return None
+        newest = max(self._needs)
+        return min(need for need in self._needs if need >= newest - SPAN)
+
+    def _shared(self, after: datetime | None) -> SharedRead | None:
+        """The shared read (made by the first stream that it serves), if it holds the entries after `after`
+        (any moment it holds, when None)."""
+        with self._lock:
+            if self._read is None:
+                start = self._start()
+                if start is None or (after is not None and after < start):
+                    return None
+                as_of = self.clock()
+                by_zone: dict[str, list[Entry]] = {}
+                seen: set[tuple[str, Entry]] = set()  # the newest second of a page is read again
+                for rows in self.log.entries(None, start):
+                    for entry in rows:
+                        if (entry.zonename, entry) not in seen:
+                            seen.add((entry.zonename, entry))
+                            by_zone.setdefault(entry.zonename, []).append(entry)
+                self._read = SharedRead(start, as_of, by_zone)
+                count = sum(map(len, by_zone.values()))
+                LOGGER.info(
+                    f"LastUpdate read once for every zone: {count} entr{'y' if count == 1 else 'ies'} "
+                    f"after {start.isoformat()} in {len(by_zone)} zone(s)."
+                )
+            if after is not None and after < self._read.after:
+                return None
+            return self._read
