@@ -8,13 +8,19 @@ RUN := $(VENV)/bin
 # PyAirbyte's own environment (scripts/pyairbyte/uv.lock): kept out of the connector's dependencies.
 DEMO_VENV := .venv-demo
 
+# Tests run on parallel workers, a test module per unit of work, the long ones started first
+# (aroflo_testing/parallel.py). More workers than CI's two cores: many tests wait (on AroFlo's pace, a backoff,
+# a container build's downloads) and let another worker's test use the core. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 4
+PARALLEL := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 # The default test selection: everything but the long sandbox scenarios (`make test-all` runs those too).
-PYTEST := $(RUN)/pytest -q -m "not slow" --durations=15
+SELECTION := -m "not slow"
+PYTEST = $(RUN)/pytest -q $(SELECTION) --durations=15 $(PARALLEL)
 # destination-aroflo's tests run from its own folder, as Airbyte runs a connector's (its pyproject.toml).
 DESTINATION := destination-aroflo
 
-.PHONY: install demo demo-env push sandbox test test-all lint lint-check format-check typecheck unit integration \
-	docker-check bench profile clean
+.PHONY: install demo demo-env push sandbox test test-all test-source test-destination lint lint-check \
+	format-check typecheck unit integration docker-check bench profile clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -72,7 +78,7 @@ format-check: install
 	$(RUN)/ruff format --check .
 
 typecheck: install
-	$(RUN)/mypy source_aroflo aroflo_sandbox aroflo-client/aroflo_client $(DESTINATION)/destination_aroflo
+	$(RUN)/mypy source_aroflo aroflo_sandbox aroflo_testing aroflo-client/aroflo_client $(DESTINATION)/destination_aroflo
 
 unit: install
 	$(PYTEST) unit_tests
@@ -84,15 +90,20 @@ integration: install demo-env
 
 ## test: lint, types and the whole default test suite of both connectors (what CI runs): unit and
 ## integration tests, the CDK standard tests, the Docker images built and run (skipped, saying so, on a
-## machine without Docker or podman), the PyAirbyte demo
+## machine without Docker or podman), the PyAirbyte demo. The two suites run side by side, each output
+## printed whole when its suite ends (the destination's mostly waits on backoffs).
 test: lint typecheck demo-env
-	$(PYTEST)
-	cd $(DESTINATION) && ../$(PYTEST)
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-source test-destination
 
-## test-all: also the long sandbox scenarios
+## test-all: also the long sandbox scenarios (`slow`)
 test-all: lint typecheck demo-env
-	$(RUN)/pytest -q
-	cd $(DESTINATION) && ../$(RUN)/pytest -q
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-source test-destination SELECTION=
+
+test-source: install
+	$(PYTEST)
+
+test-destination: install
+	cd $(DESTINATION) && ../$(PYTEST)
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache .demo

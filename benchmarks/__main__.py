@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aroflo_sandbox.harness import DOCUMENT_STREAMS
+from aroflo_testing.harness import DOCUMENT_STREAMS
 from benchmarks.full_read import MINIMUM_CALLS, ReaderRow, full_reads, limited_read
 from benchmarks.incremental import incremental_costs
 from benchmarks.readers import configured_catalog, discover

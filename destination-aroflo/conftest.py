@@ -8,3 +8,6 @@ from aroflo_testing.standard_tests import (  # noqa: F401  (pytest finds hooks a
     sandbox_at_scenario_address,
     scenario_sandboxes,
 )
+
+# How the suite runs on parallel workers (a module is one unit of work): aroflo_testing/parallel.py.
+pytest_plugins = ["aroflo_testing.parallel"]

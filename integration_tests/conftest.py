@@ -1,8 +1,11 @@
-"""Integration tests run the real `source-aroflo` command against a local AroFlo sandbox.
+"""Integration tests run the connector against a local AroFlo sandbox: the real `source-aroflo` command
+where the point is what only a process shows (the CLI, exit codes, the protocol on stdout, the images), the
+same read in this process (`read_in_process`) where it is the connector's logic.
 
-The fixtures (a default and a small sandbox, control clients reset around each test) and the oracle
-that says whether a synced record means what AroFlo holds. Running the connector and the sandbox's control
-client are in `aroflo_sandbox/harness.py`, shared with the scripts.
+The fixtures (a default sandbox with AroFlo's limits, a small one with the short limits lifted, control
+clients reset around each test) and the oracle that says whether a synced record means what AroFlo holds.
+Running the connector and the sandbox's control client are in `aroflo_testing/harness.py`, shared with the
+scripts.
 """
 
 from __future__ import annotations
@@ -17,11 +20,15 @@ from typing import Any
 import pytest
 from jsonschema import FormatChecker
 
-from aroflo_sandbox.harness import SandboxClient, write_json
+from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import RELAXED_LIMITS, SandboxClient, write_json
+from scripts import docker_check
+from scripts.container_engine import NoEngine
 
-# What became of the image tests (test_docker_image.py): one line at the end of the run.
-IMAGE_TESTS = pytest.StashKey[str]()
+# What became of the image tests (test_docker_image.py): a line per image (or why there is none) at the end of
+# the run, gathered from the parallel workers that built them.
+IMAGE_TESTS = pytest.StashKey[list[str]]()
 
 
 def without_change_fields(record: dict[str, Any]) -> dict[str, Any]:
@@ -188,6 +195,7 @@ def timezone_errors(value: object, schema: dict, path: str = "") -> list[str]:
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Sandbox]:
+    """The default account, with AroFlo's limits: the connector runs on it are paced as shipped."""
     with Sandbox(port=0) as running:
         yield running
 
@@ -207,8 +215,10 @@ def control(sandbox: Sandbox) -> Iterator[SandboxClient]:
 
 @pytest.fixture(scope="session")
 def small_sandbox() -> Iterator[Sandbox]:
-    """A fifth of the default data: the same shapes, quicker to read many times."""
-    with Sandbox(port=0, scale=0.2, seed=11) as running:
+    """A fifth of the default data: the same shapes, quicker to read many times. None of its tests is about
+    AroFlo's short rate limits: they are lifted here, and the connector's runs lift its call rate too
+    (`unlimited_call_rate=True`)."""
+    with Sandbox(port=0, scale=0.2, seed=11, limits=Limits(**RELAXED_LIMITS)) as running:
         yield running
 
 
@@ -222,6 +232,50 @@ def config_path(sandbox: Sandbox, tmp_path: Path) -> str:
     return write_json(tmp_path / "config.json", sandbox.connector_config())
 
 
+def said_about_images(config: pytest.Config, line: str) -> None:
+    config.stash.setdefault(IMAGE_TESTS, []).append(line)
+
+
+def built_image(request: pytest.FixtureRequest, connector: docker_check.Connector) -> docker_check.Image:
+    """A connector's image, built with Docker or podman (test_docker_image.py, test_destination_image.py);
+    skipped, saying so at the end of the run, on a machine with neither, unless the image tests are required
+    (AROFLO_REQUIRE_IMAGE_TESTS=1, `.ci/run`): then no engine is a failure."""
+    try:
+        engine = docker_check.engine()
+    except NoEngine as missing:
+        if docker_check.REQUIRED:
+            said_about_images(request.config, f"image tests FAILED: required, but {missing}")
+            pytest.fail(f"AROFLO_REQUIRE_IMAGE_TESTS=1, but no container engine: {missing}", pytrace=False)
+        how = docker_check.HOW_TO_RUN
+        said_about_images(
+            request.config, f"image tests skipped: no container engine here ({missing}). To run them: {how}"
+        )
+        pytest.skip(f"no container engine: {missing}")
+    image = docker_check.build(engine, connector)
+    said_about_images(request.config, f"image tests: {connector.image} {image.describe()}")
+    return image
+
+
+@pytest.fixture(scope="module")
+def image_sandbox() -> Iterator[Sandbox]:
+    """The account the containers run against (docker_check.SCALE), AroFlo's limits kept: the image's
+    connector runs as shipped."""
+    with Sandbox(port=0, scale=docker_check.SCALE) as running:
+        yield running
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    worker_output = getattr(session.config, "workeroutput", None)  # set on a pytest-xdist worker only
+    if worker_output is not None:
+        worker_output["image_tests"] = session.config.stash.get(IMAGE_TESTS, [])
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: a worker finished, with its output
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    for line in getattr(node, "workeroutput", {}).get("image_tests", []):
+        said_about_images(node.config, line)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    if IMAGE_TESTS in config.stash:
-        terminalreporter.write_line(config.stash[IMAGE_TESTS])
+    for line in dict.fromkeys(config.stash.get(IMAGE_TESTS, [])):  # once each, in order
+        terminalreporter.write_line(line)

@@ -7,9 +7,11 @@ and a read with a bad catalog. The CDK also checks that no secret value appears 
 
 Every scenario's `base_url` is pointed at one local AroFlo sandbox started for this module (a tenth of
 the default data: the same 54 streams and record shapes, 58 calls for a full read instead of 153), so
-the suite needs no AroFlo account and no network. The connector is constructed as `airbyte-cdk
-connector test` constructs it (`SourceAroflo()`, the config given to check/discover/read); that command
-runs the same scenarios against a sandbox at the configured address (conftest.py, aroflo_testing).
+the suite needs no AroFlo account and no network. None of these tests is about AroFlo's rate limits: the
+sandbox lifts its short limits and the connector its call rate (`call_rate_in_process`). The connector is
+constructed as `airbyte-cdk connector test` constructs it (`SourceAroflo()`, the config given to
+check/discover/read); that command runs the same scenarios against a sandbox at the configured address
+(conftest.py, aroflo_testing).
 
 The CDK's Docker-based tests (`image_tests`) are replaced here by `integration_tests/test_docker_image.py`,
 which builds this repository's Dockerfile with Docker or podman and runs spec, check, discover and a
@@ -19,6 +21,7 @@ full read inside the container; `airbyte-cdk image test` runs the CDK's on a mac
 from __future__ import annotations
 
 import atexit
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -26,7 +29,9 @@ import pytest
 from airbyte_cdk.test import standard_tests
 from airbyte_cdk.test.models import ConnectorTestScenario
 
+from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import RELAXED_LIMITS, call_rate_in_process
 from source_aroflo import SourceAroflo
 
 pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]
@@ -41,9 +46,15 @@ IMAGE_TESTS_REASON = (
 @cache
 def sandbox_url() -> str:
     """One sandbox for the whole module, started when the scenarios are collected."""
-    sandbox = Sandbox(port=0, scale=SANDBOX_SCALE).start()
+    sandbox = Sandbox(port=0, scale=SANDBOX_SCALE, limits=Limits(**RELAXED_LIMITS)).start()
     atexit.register(sandbox.stop)
     return sandbox.url
+
+
+@pytest.fixture(autouse=True)
+def unpaced_connector() -> Iterator[None]:
+    with call_rate_in_process(unlimited_call_rate=True):
+        yield
 
 
 class TestSourceAroflo(standard_tests.SourceTestSuiteBase):

@@ -22,10 +22,13 @@ from typing import Any
 import pytest
 
 from aroflo_sandbox import files
-from aroflo_sandbox.harness import (
+from aroflo_sandbox.limits import Limits
+from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import (
     CONNECTOR,
     DOCUMENT_STREAMS,
     DOCUMENTS_OF,
+    RELAXED_LIMITS,
     Run,
     SandboxClient,
     catalog,
@@ -33,14 +36,12 @@ from aroflo_sandbox.harness import (
     read_in_process,
     write_json,
 )
-from aroflo_sandbox.limits import Limits
-from aroflo_sandbox.server import Sandbox
 from integration_tests.conftest import differences, without_change_fields
 from integration_tests.test_files import measured
 
 MIB = 1 << 20
 UNSAFE = '/\\<>:"|?*'
-RELAXED = Limits(per_second=1000, per_minute=100_000)  # these tests are about files, not rate limits
+RELAXED = Limits(**RELAXED_LIMITS)  # these tests are about files, not rate limits: lifted on both sides
 TASKS = "task_documents"
 
 
@@ -143,10 +144,6 @@ def assert_staged(
     assert not list(staging.rglob("*.part"))
 
 
-def warnings(run: Run) -> list[str]:
-    return [m["log"]["message"] for m in run.of_type("LOG") if m["log"]["level"] == "WARN"]
-
-
 def state_of(run: Run, stream: str) -> dict[str, Any]:
     [state] = [s for s in latest_states(run) if s["stream"]["stream_descriptor"]["name"] == stream]
     return dict(state["stream"]["stream_state"])
@@ -157,7 +154,9 @@ def test_every_attachment_of_the_selected_streams_is_staged_once_in_its_parents_
     sandbox: Sandbox, control: SandboxClient, staging: Path, tmp_path: Path
 ):
     streams = sorted(DOCUMENT_STREAMS)
-    run = read_in_process(sandbox, tmp_path, streams, files=frozenset(streams), staging=staging)
+    run = read_in_process(
+        sandbox, tmp_path, streams, files=frozenset(streams), staging=staging, unlimited_call_rate=True
+    )
     assert run.returncode == 0 and run.errors == [], (run.errors, run.stderr[-2000:])
     total = 0
     for stream in streams:
@@ -165,7 +164,7 @@ def test_every_attachment_of_the_selected_streams_is_staged_once_in_its_parents_
         assert documents, stream  # the sandbox attaches documents in every such zone
         assert_staged(run, stream, documents, staging)
         total += len(documents)
-    assert warnings(run) == []
+    assert run.warnings == []
     stats = control.stats(log=True)
     assert stats["file_downloads"] == total and not any(line["signed"] for line in stats["file_log"])
     # One page of parents per zone (the documents join alone), from the daily budget; no single reads.
@@ -179,7 +178,12 @@ def test_selecting_the_stream_is_what_turns_it_on(
 ):
     # The parent stream alone: its own joins, as before, and no download.
     tasks = read_in_process(
-        sandbox, tmp_path / "tasks", ["tasks"], files=frozenset({"tasks"}), staging=staging
+        sandbox,
+        tmp_path / "tasks",
+        ["tasks"],
+        files=frozenset({"tasks"}),
+        staging=staging,
+        unlimited_call_rate=True,
     )
     assert tasks.returncode == 0 and tasks.errors == []
     stats = control.stats(log=True)
@@ -189,7 +193,9 @@ def test_selecting_the_stream_is_what_turns_it_on(
     assert stats["file_downloads"] == 0 and not any(staging.iterdir())
     # The documents stream without file transfer: every record, no file; its join whatever `joins` says.
     control.post("reset_stats")
-    records = read_in_process(sandbox, tmp_path / "records", [TASKS], staging=staging, joins={"tasks": []})
+    records = read_in_process(
+        sandbox, tmp_path / "records", [TASKS], staging=staging, unlimited_call_rate=True, joins={"tasks": []}
+    )
     assert records.returncode == 0 and records.errors == []
     assert set(references(records, TASKS).values()) == {None}
     assert len(records.records[TASKS]) == len(control.attached("tasks"))
@@ -202,10 +208,12 @@ def test_an_expired_link_is_renewed_by_reading_its_parent_again_by_id(
     sandbox: Sandbox, control: SandboxClient, staging: Path, tmp_path: Path
 ):
     control.post("faults", {"expired_link_answers": 1})  # the page's links arrive expired
-    run = read_in_process(sandbox, tmp_path, [TASKS], files=frozenset({TASKS}), staging=staging)
+    run = read_in_process(
+        sandbox, tmp_path, [TASKS], files=frozenset({TASKS}), staging=staging, unlimited_call_rate=True
+    )
     documents = control.attached("tasks")
     assert_staged(run, TASKS, documents, staging)
-    assert warnings(run) == []
+    assert run.warnings == []
     stats = control.stats(log=True)
     assert stats["file_refused"] == {"expired": len(documents)}
     # One read of the parent by id per document, on the secondary allowance, with its documents.
@@ -221,17 +229,33 @@ def test_a_failed_download_is_reported_its_record_kept_and_the_next_sync_fetches
         control = SandboxClient(sandbox)
         control.post("faults", {"expired_link_answers": 2})  # the page's links, and one fresh link, expired
         incremental = frozenset({TASKS})
-        first = read_in_process(sandbox, tmp_path / "1", [TASKS], None, incremental, incremental, staging)
+        first = read_in_process(
+            sandbox,
+            tmp_path / "1",
+            [TASKS],
+            None,
+            incremental,
+            incremental,
+            staging,
+            unlimited_call_rate=True,
+        )
         lost = first.records[TASKS][0]
         documents = control.attached("tasks")
         assert_staged(first, TASKS, documents, staging, failed=frozenset({lost["documentid"]}))
-        [warning] = warnings(first)
+        [warning] = first.warnings
         assert f"document {lost['documentid']}" in warning and "delivered without the file" in warning
         assert first.statuses[TASKS] == "COMPLETE"
         assert state_of(first, TASKS)["documents"]["failed"] == {lost["documentid"]: lost["parent_id"]}
         control.reset()
         second = read_in_process(
-            sandbox, tmp_path / "2", [TASKS], latest_states(first), incremental, incremental, staging
+            sandbox,
+            tmp_path / "2",
+            [TASKS],
+            latest_states(first),
+            incremental,
+            incremental,
+            staging,
+            unlimited_call_rate=True,
         )
         [again] = [d for d in documents if d["documentid"] == lost["documentid"]]
         assert_staged(second, TASKS, [again], staging)  # that one file, and nothing else
@@ -251,7 +275,9 @@ def test_a_later_sync_delivers_the_newly_attached_photos_and_nothing_else(
         port=0, scale=0.05, seed=9, limits=RELAXED, uploads_touch_parent=uploads_touch_parent
     ) as sandbox:
         control = SandboxClient(sandbox)
-        first = read_in_process(sandbox, tmp_path / "1", streams, None, chosen, chosen, staging)
+        first = read_in_process(
+            sandbox, tmp_path / "1", streams, None, chosen, chosen, staging, unlimited_call_rate=True
+        )
         for stream in streams:
             assert_staged(first, stream, control.attached(DOCUMENT_STREAMS[stream]), staging)
         verdict = "change the parent" if uploads_touch_parent else "leave the parent"
@@ -265,7 +291,14 @@ def test_a_later_sync_delivers_the_newly_attached_photos_and_nothing_else(
         new_quote = control.attach("quotes", quote)["documentid"]
         control.reset()
         second = read_in_process(
-            sandbox, tmp_path / "2", streams, latest_states(first), chosen, chosen, staging
+            sandbox,
+            tmp_path / "2",
+            streams,
+            latest_states(first),
+            chosen,
+            chosen,
+            staging,
+            unlimited_call_rate=True,
         )
         assert second.returncode == 0 and second.errors == []
         tasks = [d for d in control.attached("tasks") if d["documentid"] not in before]
@@ -296,7 +329,9 @@ def test_smaller_pages_fetch_every_file_once(
     sandbox: Sandbox, control: SandboxClient, staging: Path, tmp_path: Path, fault: dict[str, Any]
 ):
     control.post("faults", fault)
-    run = read_in_process(sandbox, tmp_path, [TASKS], files=frozenset({TASKS}), staging=staging)
+    run = read_in_process(
+        sandbox, tmp_path, [TASKS], files=frozenset({TASKS}), staging=staging, unlimited_call_rate=True
+    )
     documents = control.attached("tasks")
     assert_staged(run, TASKS, documents, staging)
     stats = control.stats()

@@ -14,9 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from aroflo_sandbox.dataset import generate
 from aroflo_sandbox.zones import ZONES
 from benchmarks.__main__ import SMOKE_STREAMS
+
+pytestmark = pytest.mark.runs_for(60)  # a long unit of work: started first (aroflo_testing/parallel.py)
 
 REPO = Path(__file__).resolve().parents[1]
 SIZES = [0.01, 0.1]

@@ -1,12 +1,13 @@
-"""start_date and page_size change what is read and how, never whether a record is lost."""
+"""start_date and page_size change what is read and how, never whether a record is lost (reads in-process:
+the point is the connector's requests, not its command line)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from aroflo_sandbox.harness import SandboxClient, read
 from aroflo_sandbox.values import parse_api_datetime
 from aroflo_sandbox.zones import zone_for_param
+from aroflo_testing.harness import SandboxClient, read_in_process
 
 
 def _ids(records, key):
@@ -16,8 +17,9 @@ def _ids(records, key):
 def test_start_date_bounds_zones_with_a_date_and_reads_the_rest_whole(
     small_sandbox, small: SandboxClient, tmp_path
 ):
-    run = read(
-        small_sandbox, tmp_path, ["tasks", "timesheets", "quote_line_items"], start_date=" 2025-06-01 "
+    streams = ["tasks", "timesheets", "quote_line_items"]
+    run = read_in_process(
+        small_sandbox, tmp_path, streams, unlimited_call_rate=True, start_date=" 2025-06-01 "
     )
     assert run.returncode == 0 and run.errors == []
     start = datetime(2025, 6, 1)
@@ -35,7 +37,8 @@ def test_start_date_bounds_zones_with_a_date_and_reads_the_rest_whole(
 
 
 def test_small_page_size_pages_through_everything(small_sandbox, small: SandboxClient, tmp_path):
-    run = read(small_sandbox, tmp_path, ["business_units", "task_types"], page_size=10)
+    streams = ["business_units", "task_types"]
+    run = read_in_process(small_sandbox, tmp_path, streams, unlimited_call_rate=True, page_size=10)
     assert run.returncode == 0 and run.errors == []
     assert len(run.records["business_units"]) == len(small.truth("businessunits")) == 3
     assert _ids(run.records["task_types"], "tasktypeid") == _ids(small.truth("tasktypes"), "tasktypeid")

@@ -2,7 +2,8 @@
 
 The replay server (`aroflo_sandbox/replay.py`) answers each zone with its documented example records, as
 published, in documentation order; one full-refresh read of every stream, every join switched on (so no
-joined field is dropped as a placeholder). A documents stream's examples are the documents AroFlo's
+joined field is dropped as a placeholder), in this process and unpaced (the records are the point, and the
+replay server has no limits). A documents stream's examples are the documents AroFlo's
 examples show joined onto its parent zone's records, each with its parent's identity. Per stream: every
 example record comes out meaning what AroFlo sent, valid against the stream's schema, with no AroFlo
 spelling left in a typed field, and no field the documentation shows left undeclared.
@@ -24,8 +25,8 @@ import pytest
 from jsonschema import Draft7Validator
 
 from aroflo_sandbox.documented import example_records
-from aroflo_sandbox.harness import MANIFEST, STREAM_SCHEMAS, Run, catalog, run_connector, write_json
 from aroflo_sandbox.replay import ReplayServer
+from aroflo_testing.harness import MANIFEST, STREAM_SCHEMAS, Run, catalog, run_in_process, write_json
 from integration_tests.conftest import differences, format_checker, timezone_errors, without_change_fields
 from source_aroflo.components.attachments import AttachedTo
 
@@ -67,9 +68,8 @@ def replayed(tmp_path_factory) -> Iterator[Run]:
     folder: Path = tmp_path_factory.mktemp("documented")
     with ReplayServer() as replay:
         config = write_json(folder / "config.json", replay.connector_config(joins=ALL_JOINS))
-        yield run_connector(
-            ["read", "--config", config, "--catalog", write_json(folder / "c.json", catalog(STREAMS))]
-        )
+        chosen = write_json(folder / "c.json", catalog(STREAMS))
+        yield run_in_process(["read", "--config", config, "--catalog", chosen], unlimited_call_rate=True)
 
 
 def logged(run: Run, pattern: re.Pattern[str]) -> list[re.Match[str]]:

@@ -4,6 +4,9 @@ Every file the sandbox holds arrives in the staging directory byte for byte, whi
 that expired are read again by id; files that cannot be fetched are reported and their records still
 delivered; smaller pages after status 8/888888 fetch no file twice; a 40 MiB file does not raise the
 connector's memory; without file transfer selected nothing is downloaded.
+
+The reads run in this process (`read_in_process`, AroFlo's short rate limits lifted on both sides: these tests
+are about files), but the memory test's, which measures the connector's own process.
 """
 
 from __future__ import annotations
@@ -20,9 +23,18 @@ from typing import Any
 import pytest
 
 from aroflo_sandbox import files
-from aroflo_sandbox.harness import CONNECTOR, Run, SandboxClient, catalog, keyed, read, write_json
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import (
+    CONNECTOR,
+    RELAXED_LIMITS,
+    Run,
+    SandboxClient,
+    catalog,
+    keyed,
+    read_in_process,
+    write_json,
+)
 from benchmarks.readers import LAUNCHER
 from integration_tests.conftest import assert_same_records
 
@@ -33,8 +45,7 @@ MIB = 1 << 20
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    # Short limits relaxed: these tests are about files, not about AroFlo's rate limits.
-    with Sandbox(port=0, scale=0.1, seed=42, limits=Limits(per_second=1000, per_minute=100_000)) as running:
+    with Sandbox(port=0, scale=0.1, seed=42, limits=Limits(**RELAXED_LIMITS)) as running:
         yield running
 
 
@@ -51,12 +62,13 @@ def staging(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Airbyte's staging directory for the connector (the platform mounts one and names it so)."""
     folder = tmp_path / "staging"
     folder.mkdir()
-    monkeypatch.setenv("AIRBYTE_STAGING_DIRECTORY", str(folder))
+    monkeypatch.setenv("AIRBYTE_STAGING_DIRECTORY", str(folder))  # for a connector process
     return folder
 
 
-def read_files(sandbox: Sandbox, folder: Path, with_files: bool = True) -> Run:
-    return read(sandbox, folder, [STREAM], files=frozenset({STREAM}) if with_files else frozenset())
+def read_files(sandbox: Sandbox, folder: Path, staging: Path, with_files: bool = True) -> Run:
+    files = frozenset({STREAM}) if with_files else frozenset()
+    return read_in_process(sandbox, folder, [STREAM], files=files, staging=staging, unlimited_call_rate=True)
 
 
 def file_references(run: Run) -> dict[str, dict[str, Any] | None]:
@@ -81,10 +93,6 @@ def sandbox_file(document: dict[str, Any]) -> tuple[int, str]:
 def staged_file(reference: dict[str, Any]) -> tuple[int, str]:
     path = Path(reference["staging_file_url"])
     return path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def warnings(run: Run) -> list[str]:
-    return [m["log"]["message"] for m in run.of_type("LOG") if m["log"]["level"] == "WARN"]
 
 
 def assert_staged(
@@ -114,9 +122,9 @@ def assert_staged(
 def test_every_file_is_staged_byte_for_byte_without_api_calls(
     sandbox: Sandbox, control: SandboxClient, staging: Path, tmp_path: Path
 ):
-    run = read_files(sandbox, tmp_path)
+    run = read_files(sandbox, tmp_path, staging)
     assert_staged(run, control, staging)
-    assert warnings(run) == []
+    assert run.warnings == []
     truth = control.truth(ZONE)
     stats = control.stats(log=True)
     assert stats["file_downloads"] == len(truth) > 20
@@ -129,7 +137,7 @@ def test_every_file_is_staged_byte_for_byte_without_api_calls(
 def test_without_file_transfer_nothing_is_downloaded(
     sandbox: Sandbox, control: SandboxClient, staging: Path, tmp_path: Path
 ):
-    run = read_files(sandbox, tmp_path, with_files=False)
+    run = read_files(sandbox, tmp_path, staging, with_files=False)
     assert run.returncode == 0 and run.errors == [], run.errors
     assert_same_records(STREAM, keyed(STREAM, run.records[STREAM]), keyed(STREAM, control.truth(ZONE)))
     assert set(file_references(run).values()) == {None}
@@ -142,9 +150,9 @@ def test_expired_links_are_read_again_by_id_and_fetched(
 ):
     # The page's links arrive already expired, as if its files were fetched more than ten minutes later.
     control.post("faults", {"expired_link_answers": 1})
-    run = read_files(sandbox, tmp_path)
+    run = read_files(sandbox, tmp_path, staging)
     assert_staged(run, control, staging)
-    assert warnings(run) == []
+    assert run.warnings == []
     documents = len(control.truth(ZONE))
     stats = control.stats()
     assert stats["file_refused"] == {"expired": documents}
@@ -158,10 +166,10 @@ def test_a_file_that_cannot_be_fetched_is_reported_and_its_record_delivered(
 ):
     # The page's links expired, and so did the fresh link of the first document read again.
     control.post("faults", {"expired_link_answers": 2})
-    run = read_files(sandbox, tmp_path)
+    run = read_files(sandbox, tmp_path, staging)
     first = run.records[STREAM][0]["documentid"]
     assert_staged(run, control, staging, failed=frozenset({first}))
-    [warning] = warnings(run)
+    [warning] = run.warnings
     assert f"document {first}" in warning and "delivered without the file" in warning
     assert run.statuses[STREAM] == "COMPLETE"
 
@@ -178,7 +186,7 @@ def test_smaller_pages_fetch_every_file_once(
     sandbox: Sandbox, control: SandboxClient, staging: Path, tmp_path: Path, fault: dict[str, Any]
 ):
     control.post("faults", fault)
-    run = read_files(sandbox, tmp_path)
+    run = read_files(sandbox, tmp_path, staging)
     assert_staged(run, control, staging)
     stats = control.stats(log=True)
     assert set(stats["by_status"]) - {"0"}, stats["by_status"]  # AroFlo did refuse the big pages
@@ -225,7 +233,7 @@ def read_measured(sandbox: Sandbox, folder: Path, with_files: bool, program: lis
 
 @pytest.mark.skipif(not hasattr(os, "wait4"), reason="peak memory of a child process: os.wait4 (Unix)")
 def test_a_large_file_keeps_memory_flat(staging: Path, tmp_path: Path):
-    with Sandbox(port=0, scale=0.1, seed=42, limits=Limits(per_second=1000, per_minute=100_000)) as sandbox:
+    with Sandbox(port=0, scale=0.1, seed=42, limits=Limits(**RELAXED_LIMITS)) as sandbox:
         control = SandboxClient(sandbox)
         document = control.truth(ZONE)[0]["documentid"]
         larger = {"sizeinbytes": str(LARGE)}

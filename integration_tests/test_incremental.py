@@ -1,7 +1,11 @@
 """Incremental sync against the sandbox, with AroFlo's change log covering every zone and (as AroFlo's
 documentation can only promise) just the zones it names: every change reaches the next sync, including one
 made a second before it starts; deletions arrive as tombstones; an unchanged account costs almost nothing; a
-few hundred changes cost no daily-limit call; and a first sync bigger than a day's budget finishes."""
+few hundred changes cost no daily-limit call; and a first sync bigger than a day's budget finishes.
+
+The syncs run in this process (`read_in_process`: the connector's logic is the point, not its command line;
+`test_protocol.py`, `test_full_read.py` and the image tests run the command) with AroFlo's short rate limits
+lifted on both sides (none of these tests is about them; `test_full_read.py` proves the pacing)."""
 
 from __future__ import annotations
 
@@ -15,23 +19,23 @@ from typing import Any
 
 import pytest
 
-from aroflo_sandbox.harness import (
+from aroflo_sandbox.server import Sandbox
+from aroflo_sandbox.zones import ZONES, documented_in_lastupdate
+from aroflo_testing.harness import (
     BY_STREAM,
     MANIFEST,
+    RELAXED_LIMITS,
     STREAMS,
     Run,
     SandboxClient,
     keyed,
     latest_states,
-    read,
+    read_in_process,
     record_key,
     sync,
 )
-from aroflo_sandbox.server import Sandbox
-from aroflo_sandbox.zones import ZONES, documented_in_lastupdate
 from integration_tests.conftest import assert_same_records
 
-FAST = {"per_second": 1000, "per_minute": 100_000}  # these tests are not about the short rate limits
 PARAMETERS = [s["$parameters"] for s in MANIFEST["streams"]]
 # Zones with neither a change log nor an update field: re-read once a day.
 REFERENCE_ZONES = {
@@ -42,6 +46,7 @@ REFERENCE_ZONES = {
 # The zones AroFlo's documentation shows or names in LastUpdate: with coverage "documented", the only ones the
 # sandbox's LastUpdate logs.
 DOCUMENTED_IN_LASTUPDATE = documented_in_lastupdate()
+pytestmark = pytest.mark.runs_for(60)  # a long unit of work: started first (aroflo_testing/parallel.py)
 
 
 def apply(tables: dict[str, dict[tuple, dict]], run: Run) -> None:
@@ -101,7 +106,10 @@ class Account:
 
     def sync(self, **config: Any) -> Run:
         self.syncs += 1
-        run = sync(self.sandbox, self.folder / f"sync{self.syncs}", self.states or None, **config)
+        folder = self.folder / f"sync{self.syncs}"
+        run = sync(
+            self.sandbox, folder, self.states or None, in_process=True, unlimited_call_rate=True, **config
+        )
         assert run.returncode == 0 and run.errors == [], run.errors
         apply(self.tables, run)
         self.states = latest_states(run, previous=self.states)
@@ -113,7 +121,7 @@ def account(request, tmp_path_factory) -> Iterator[Account]:
     with Sandbox(port=0, scale=0.2, seed=23, lastupdate_coverage=request.param) as sandbox:
         control = SandboxClient(sandbox)
         control.reset()
-        control.post("limits", FAST)
+        control.post("limits", RELAXED_LIMITS)
         account = Account(
             sandbox, control, request.param, tmp_path_factory.mktemp(f"account-{request.param}")
         )
@@ -280,13 +288,20 @@ def first_sync_over_days(
     """The first sync of an account that needs more calls than a day allows, one scheduled sync a day."""
     control = SandboxClient(sandbox)
     control.reset()
-    control.post("limits", {**FAST, "daily": daily})
+    control.post("limits", {**RELAXED_LIMITS, "daily": daily})
     account = Account(sandbox, control, "all", folder)
     days = spent = 0
     while True:
         days += 1
         control.post("reset_day")
-        run = sync(sandbox, folder / f"day{days}", account.states or None, page_size=page_size)
+        run = sync(
+            sandbox,
+            folder / f"day{days}",
+            account.states or None,
+            in_process=True,
+            unlimited_call_rate=True,
+            page_size=page_size,
+        )
         apply(account.tables, run)
         account.states = latest_states(run, previous=account.states)
         spent += daily_calls(control.stats())
@@ -331,8 +346,8 @@ def test_a_first_sync_bigger_than_a_days_budget_finishes_without_reading_anythin
 def test_daily_call_reserve_stops_before_the_reserve_is_touched(tmp_path):
     with Sandbox(port=0, scale=0.2, seed=37) as sandbox:
         control = SandboxClient(sandbox)
-        control.post("limits", {"daily": 60})
-        run = sync(sandbox, tmp_path, daily_call_reserve=40)
+        control.post("limits", {**RELAXED_LIMITS, "daily": 60})
+        run = sync(sandbox, tmp_path, in_process=True, unlimited_call_rate=True, daily_call_reserve=40)
         assert run.returncode != 0
         assert any("reserve of 40" in e["message"] for e in run.errors), [e["message"] for e in run.errors]
         # Never below the reserve, though two workers run at once; and the stop is prompt: at most the
@@ -342,10 +357,11 @@ def test_daily_call_reserve_stops_before_the_reserve_is_touched(tmp_path):
 
 def test_a_state_saved_by_version_0_1_0_carries_on_without_a_gap(small_sandbox: Sandbox, small, tmp_path):
     """0.1.0 saved only the change position, five minutes short of the sync's start: 0.2.0 reads on."""
-    small.post("limits", FAST)
     streams = ["tasks", "timesheets", "clients", "business_units"]
     incremental = frozenset(streams)
-    first = read(small_sandbox, tmp_path / "first", streams, incremental=incremental)
+    first = read_in_process(
+        small_sandbox, tmp_path / "first", streams, incremental=incremental, unlimited_call_rate=True
+    )
     assert first.returncode == 0 and first.errors == [], first.errors
     tables: dict[str, dict[tuple, dict]] = {}
     apply(tables, first)
@@ -361,7 +377,9 @@ def test_a_state_saved_by_version_0_1_0_carries_on_without_a_gap(small_sandbox: 
             mutate(small, "update", zone, record_id)
     mutate(small, "create", "tasks")
     mutate(small, "delete", "timesheets", ids(small, "timesheets", 1)[0])
-    second = read(small_sandbox, tmp_path / "second", streams, old_states, incremental=incremental)
+    second = read_in_process(
+        small_sandbox, tmp_path / "second", streams, old_states, incremental, unlimited_call_rate=True
+    )
     assert second.returncode == 0 and second.errors == [], second.errors
     apply(tables, second)
     for stream in streams:

@@ -1,11 +1,12 @@
 """Joined detail: what each stream asks AroFlo to join is the config's choice (or the spec's defaults), on
-full reads and on the id batches of incremental syncs alike, and what arrives is exactly that detail."""
+full reads and on the id batches of incremental syncs alike, and what arrives is exactly that detail (reads
+in-process: the point is the connector's requests and records, not its command line)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from aroflo_sandbox.harness import BY_STREAM, DEFAULT_JOINS, SandboxClient, keyed, read
+from aroflo_testing.harness import BY_STREAM, DEFAULT_JOINS, SandboxClient, keyed, read_in_process
 from integration_tests.conftest import assert_same_records
 
 
@@ -16,7 +17,7 @@ def _joins_sent(control: SandboxClient, zone: str) -> set[tuple[str, ...]]:
 
 def test_default_joins_are_requested_and_their_detail_arrives(small_sandbox, small: SandboxClient, tmp_path):
     streams = ["tasks", "invoices", "inventory_lists", "timesheets"]
-    run = read(small_sandbox, tmp_path, streams)
+    run = read_in_process(small_sandbox, tmp_path, streams, unlimited_call_rate=True)
     assert run.returncode == 0 and run.errors == [], run.errors
     assert _joins_sent(small, "tasks") == {(",".join(DEFAULT_JOINS["tasks"]),)}
     assert _joins_sent(small, "invoices") == {(",".join(DEFAULT_JOINS["invoices"]),)}
@@ -35,7 +36,8 @@ def test_default_joins_are_requested_and_their_detail_arrives(small_sandbox, sma
 
 def test_joins_can_be_switched_off_and_on_per_stream(small_sandbox, small: SandboxClient, tmp_path):
     joins = {"tasks": [], "invoices": ["lineitems", "task"], "clients": ["locations", "contacts"]}
-    run = read(small_sandbox, tmp_path, ["tasks", "invoices", "clients"], joins=joins)
+    streams = ["tasks", "invoices", "clients"]
+    run = read_in_process(small_sandbox, tmp_path, streams, unlimited_call_rate=True, joins=joins)
     assert run.returncode == 0 and run.errors == [], run.errors
     assert _joins_sent(small, "tasks") == {()}
     assert _joins_sent(small, "invoices") == {("lineitems,task",)}
@@ -54,7 +56,9 @@ def test_joins_can_be_switched_off_and_on_per_stream(small_sandbox, small: Sandb
 
 
 def test_a_join_that_does_not_exist_is_refused_before_any_call(small_sandbox, small: SandboxClient, tmp_path):
-    run = read(small_sandbox, tmp_path, ["tasks"], joins={"tasks": ["tasknote"]})
+    run = read_in_process(
+        small_sandbox, tmp_path, ["tasks"], unlimited_call_rate=True, joins={"tasks": ["tasknote"]}
+    )
     assert run.returncode != 0
     assert small.stats()["requests"] == 0
     assert any("tasknote" in e["message"] or "tasknote" in e.get("internal_message", "") for e in run.errors)
@@ -62,7 +66,15 @@ def test_a_join_that_does_not_exist_is_refused_before_any_call(small_sandbox, sm
 
 def test_changed_records_are_fetched_with_the_same_joins(small_sandbox, small: SandboxClient, tmp_path):
     joins = {"tasks": ["notes", "labour"]}
-    first = read(small_sandbox, tmp_path / "first", ["tasks"], incremental=frozenset({"tasks"}), joins=joins)
+    incremental = frozenset({"tasks"})
+    first = read_in_process(
+        small_sandbox,
+        tmp_path / "first",
+        ["tasks"],
+        incremental=incremental,
+        unlimited_call_rate=True,
+        joins=joins,
+    )
     assert first.returncode == 0 and first.errors == [], first.errors
     changed = [r["taskid"] for r in small.truth("tasks")[:3]]
     at = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0, tzinfo=None)
@@ -75,8 +87,14 @@ def test_changed_records_are_fetched_with_the_same_joins(small_sandbox, small: S
         "_ab_cdc_updated_at": (at - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     }
     small.post("reset_stats")
-    second = read(
-        small_sandbox, tmp_path / "second", ["tasks"], state, incremental=frozenset({"tasks"}), joins=joins
+    second = read_in_process(
+        small_sandbox,
+        tmp_path / "second",
+        ["tasks"],
+        state,
+        incremental,
+        unlimited_call_rate=True,
+        joins=joins,
     )
     assert second.returncode == 0 and second.errors == [], second.errors
     batches = [line for line in small.stats(log=True)["log"] if line["zone"].lower() == "tasks"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aroflo_sandbox.harness import DOCUMENT_STREAMS, STREAMS, SandboxClient, run_connector, write_json
+from aroflo_testing.harness import DOCUMENT_STREAMS, STREAMS, SandboxClient, run_connector, write_json
 
 SECRETS = ("u_encoded", "p_encoded", "org_encoded", "secret_key")
 

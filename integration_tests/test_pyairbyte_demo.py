@@ -2,7 +2,9 @@
 
 The demo runs in its own environment (`.venv-demo/`, PyAirbyte pinned by scripts/pyairbyte/uv.lock;
 `make test` creates it), never in the connector's `.venv/`. It is run here on a tenth of the sandbox's
-default data (the same 42 zones and the documents of 12 of them, 59 calls instead of 154) to keep CI short.
+default data (the same 42 zones and the documents of 12 of them, 59 calls instead of 154) to keep CI short,
+once with `--files` for both the sync of every stream and the files saved (each PyAirbyte run costs some
+20 CPU seconds).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from importlib.metadata import requires
 from pathlib import Path
 
@@ -20,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO_PYTHON = ROOT / ".venv-demo" / "bin" / "python"
 ROW = re.compile(r"^(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)(\s+<-- MISMATCH)?$")
 
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.timeout(900), pytest.mark.runs_for(90)]
 
 
 @pytest.fixture(scope="module")
@@ -36,16 +39,29 @@ def run_demo(demo_python: Path, cache_root: Path, *args: str, code: str | None =
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
 
 
+@dataclass
+class Demo:
+    process: subprocess.CompletedProcess[str]
+    cache_root: Path
+    files: Path
+
+
+@pytest.fixture(scope="module")
+def demo(demo_python: Path, tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """`make demo DEMO_ARGS="--scale 0.1 --files DIR"`: every stream into DuckDB, then the files."""
+    cache_root = tmp_path_factory.mktemp("demo")
+    files = cache_root / "files"
+    return Demo(run_demo(demo_python, cache_root, "--scale", "0.1", "--files", str(files)), cache_root, files)
+
+
 def test_pyairbyte_is_not_a_dependency_of_the_connector() -> None:
     assert not any(req.split()[0] == "airbyte" for req in requires("source-aroflo") or [])
     probe = subprocess.run([sys.executable, "-c", "import airbyte"], capture_output=True)
     assert probe.returncode != 0, "PyAirbyte must not be importable from the connector's environment"
 
 
-def test_demo_syncs_every_stream_into_duckdb_and_matches_the_sandbox(
-    demo_python: Path, tmp_path: Path
-) -> None:
-    process = run_demo(demo_python, tmp_path, "--scale", "0.1")
+def test_demo_syncs_every_stream_into_duckdb_and_matches_the_sandbox(demo: Demo) -> None:
+    process = demo.process
     output = process.stdout + process.stderr
     assert process.returncode == 0, output[-6000:]
 
@@ -63,7 +79,7 @@ def test_demo_syncs_every_stream_into_duckdb_and_matches_the_sandbox(
     used, left = (int(value.replace(",", "")) for value in budget.groups())
     assert used + left == 2000 and used == int(total.group(5))
     assert int(rows["last_update"].group(5)) == 0, "LastUpdate calls must not count against the day"
-    assert (tmp_path / "default_cache" / "default_cache.duckdb").is_file()
+    assert (demo.cache_root / "default_cache" / "default_cache.duckdb").is_file()
 
 
 def test_demo_fails_when_a_count_differs_from_the_sandbox(demo_python: Path, tmp_path: Path) -> None:
@@ -82,15 +98,10 @@ def test_demo_fails_when_a_count_differs_from_the_sandbox(demo_python: Path, tmp
     assert "<-- MISMATCH" in process.stdout and "business_units" in process.stdout
 
 
-def test_demo_saves_the_documents_and_the_task_photos_by_job_number(
-    demo_python: Path, tmp_path: Path
-) -> None:
+def test_demo_saves_the_documents_and_the_task_photos_by_job_number(demo: Demo) -> None:
     """`--files DIR`: every file of the Document Directory and every task photo in DIR, the photos in folders
     by job number; the count and bytes it reports are those in DIR."""
-    folder = tmp_path / "files"
-    process = run_demo(
-        demo_python, tmp_path, "--scale", "0.1", "--streams", "documents_and_photos", "--files", str(folder)
-    )
+    process, folder = demo.process, demo.files
     assert process.returncode == 0, (process.stdout + process.stderr)[-4000:]
     assert "MISMATCH" not in process.stdout
     for title, stream in (

@@ -1,22 +1,36 @@
-"""The connector under AroFlo's bad days: injected faults, oversized and slow queries, the daily limit."""
+"""The connector under AroFlo's bad days: injected faults, oversized and slow queries, the daily limit.
+
+The reads run in this process (`read_in_process`: how the connector reacts is the point, not its command
+line) on the small sandbox, AroFlo's short rate limits lifted on both sides (the faults below inject their
+429s and status 6 themselves). A check against a stalled server is proven in-process from the settings it
+runs with (a timeout, one retry), and by the real command in the `slow` tier (`make test-all`)."""
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
+from typing import Any
 
-from aroflo_sandbox.harness import (
+import pytest
+import requests
+from airbyte_cdk.models import Status
+
+from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import (
     BY_STREAM,
     STREAMS,
     SandboxClient,
     keyed,
-    read,
+    read_in_process,
     record_key,
     run_connector,
     write_json,
 )
-from aroflo_sandbox.server import Sandbox
 from integration_tests.conftest import assert_same_records
+from source_aroflo import SourceAroflo
+
+pytestmark = pytest.mark.runs_for(60)  # a long unit of work: started first (aroflo_testing/parallel.py)
 
 
 def _assert_complete(run, control: SandboxClient, streams: list[str]) -> None:
@@ -41,7 +55,7 @@ def test_harsh_faults_lose_nothing(small_sandbox: Sandbox, small: SandboxClient,
             "slow_seconds": 1.0,
         },
     )
-    run = read(small_sandbox, tmp_path, STREAMS)
+    run = read_in_process(small_sandbox, tmp_path, STREAMS, unlimited_call_rate=True)
     assert run.returncode == 0 and run.errors == [], (run.errors, run.stderr[-2000:])
     stats = small.stats()
     assert sum(stats["faults"].values()) >= 10, stats["faults"]  # the faults really happened
@@ -60,7 +74,7 @@ def test_too_large_and_too_slow_responses_are_narrowed(
         "faults", {"size_limit_bytes": {"tasks": 350_000}, "slow_query_page_size": {"taskmaterials": 100}}
     )
     streams = ["tasks", "task_materials"]
-    run = read(small_sandbox, tmp_path, streams)
+    run = read_in_process(small_sandbox, tmp_path, streams, unlimited_call_rate=True)
     assert run.returncode == 0 and run.errors == [], run.errors
     stats = small.stats()
     assert stats["by_status"].get("8", 0) >= 1 and stats["by_status"].get("888888", 0) >= 1
@@ -71,7 +85,8 @@ def _read_until_the_day_runs_out(sandbox, control: SandboxClient, folder: Path, 
     """A sync under these daily limits; the sandbox's stats at its end."""
     control.post("limits", limits)
     started = time.monotonic()
-    run = read(sandbox, folder, ["tasks", "quotes", "invoices", "clients", "timesheets"])
+    streams = ["tasks", "quotes", "invoices", "clients", "timesheets"]
+    run = read_in_process(sandbox, folder, streams, unlimited_call_rate=True)
     elapsed = time.monotonic() - started
     stats = control.stats()
     control.post("limits", {"daily": 2000, "daily_used": 0})
@@ -107,7 +122,7 @@ def test_a_query_too_slow_at_any_page_size_is_read_in_narrower_windows(
     # windows, about 570 calls and 5 minutes at the connector's own pace, for the same proof.)
     small.post("faults", {"slow_query_window_days": {"inventorystocklevels": 8 * 365}})
     streams = ["inventory_stock_levels", "tasks"]
-    run = read(small_sandbox, tmp_path, streams, page_size=40)
+    run = read_in_process(small_sandbox, tmp_path, streams, unlimited_call_rate=True, page_size=40)
     assert run.returncode == 0 and run.errors == [], run.errors
     log = small.stats(log=True)["log"]
     levels = [line for line in log if line["zone"].lower() == "inventorystocklevels"]
@@ -121,7 +136,7 @@ def test_a_zone_with_no_date_field_to_narrow_fails_with_a_clear_error(
     small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path
 ):
     small.post("faults", {"slow_query_page_size": {"stages": 5}})
-    run = read(small_sandbox, tmp_path, ["stages", "priorities"])
+    run = read_in_process(small_sandbox, tmp_path, ["stages", "priorities"], unlimited_call_rate=True)
     assert run.returncode != 0
     messages = " ".join(e["message"] for e in run.errors)
     assert "stages" in messages and "no documented date field" in messages
@@ -134,7 +149,7 @@ def test_a_rejected_guard_clause_is_dropped_and_the_zone_read_without_it(
     """AroFlo answering "Invalid WHERE Clause" (status 9) to the always-true clause on a zone that documents
     no default filter: the page is read again without it, with a warning, and nothing is missing."""
     small.post("faults", {"reject_where_fields": {"priorities": "priorityid"}})
-    run = read(small_sandbox, tmp_path, ["priorities"])
+    run = read_in_process(small_sandbox, tmp_path, ["priorities"], unlimited_call_rate=True)
     small.post("faults", {})
     assert run.returncode == 0 and run.errors == [], run.errors
     warnings = [m["log"]["message"] for m in run.of_type("LOG") if m["log"]["level"] == "WARN"]
@@ -148,7 +163,7 @@ def test_a_rejected_required_clause_names_the_zone_and_the_clause(
     small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path
 ):
     small.post("faults", {"reject_where_fields": {"stages": "stageid"}})
-    run = read(small_sandbox, tmp_path, ["stages"])
+    run = read_in_process(small_sandbox, tmp_path, ["stages"], unlimited_call_rate=True)
     small.post("faults", {})
     assert run.returncode != 0
     message = " ".join(e["message"] for e in run.errors)
@@ -159,13 +174,15 @@ def test_two_stalled_calls_cost_the_timeout_and_lose_nothing(
     small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path
 ):
     streams = ["tasks", "timesheets", "clients"]
-    small.post("limits", {"per_second": 1000, "per_minute": 100_000})
-    clean = read(small_sandbox, tmp_path / "clean", streams, request_timeout_seconds=10)
+    clean = read_in_process(
+        small_sandbox, tmp_path / "clean", streams, unlimited_call_rate=True, request_timeout_seconds=10
+    )
     assert clean.returncode == 0, clean.errors
     small.post("faults", {"stall_calls": [2, 5], "stall_seconds": 600})
-    stalled = read(small_sandbox, tmp_path / "stalled", streams, request_timeout_seconds=10)
+    stalled = read_in_process(
+        small_sandbox, tmp_path / "stalled", streams, unlimited_call_rate=True, request_timeout_seconds=10
+    )
     small.post("faults", {})
-    small.post("limits", {"per_second": 3, "per_minute": 120})
     assert stalled.returncode == 0 and stalled.errors == [], stalled.errors
     _assert_complete(stalled, small, streams)
     for stream in streams:
@@ -176,6 +193,33 @@ def test_two_stalled_calls_cost_the_timeout_and_lose_nothing(
     assert 10 <= extra <= 2 * 10 + 15  # about one timeout per stalled call (the two may overlap)
 
 
+CHECK_BOUND_SECONDS = 150  # how long a check may take against a server that never answers
+
+
+def test_check_against_a_stalled_server_gives_up_after_one_retry_of_its_timeout(
+    small_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+):
+    """What bounds a check against a stalled server, in a second: every request gives up after 45 s without
+    an answer (30 s to connect), is tried once more after a short wait, and the check then fails saying
+    so. Every request "times out" at once here; the real wait is the slow test below."""
+    attempts: list[Any] = []
+    waits: list[float] = []
+
+    def stalled(adapter: Any, request: Any, **kwargs: Any) -> Any:
+        attempts.append(kwargs.get("timeout"))
+        raise requests.exceptions.ReadTimeout("no answer within the read timeout")
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", stalled)
+    monkeypatch.setattr(time, "sleep", waits.append)  # the backoff's waits, counted instead of slept
+    config = small_sandbox.connector_config()
+    status = SourceAroflo(config=config).check(logging.getLogger("airbyte"), config)
+    assert status.status == Status.FAILED
+    assert "timeout" in (status.message or "").lower(), status.message
+    assert attempts == [(30.0, 45.0)] * 2  # the check's own settings: a 45-second wait, one retry
+    assert sum(read for _, read in attempts) + sum(waits) < CHECK_BOUND_SECONDS, (attempts, waits)
+
+
+@pytest.mark.slow
 def test_check_against_a_stalled_server_fails_in_bounded_time(
     small_sandbox: Sandbox, small: SandboxClient, tmp_path: Path
 ):
@@ -189,4 +233,4 @@ def test_check_against_a_stalled_server_fails_in_bounded_time(
     assert status["status"] == "FAILED"
     assert "timed out" in status["message"].lower() or "timeout" in status["message"].lower(), status
     print(f"\ncheck against a stalled server failed after {elapsed:.0f} s: {status['message'][:200]}")
-    assert elapsed < 150
+    assert elapsed < CHECK_BOUND_SECONDS

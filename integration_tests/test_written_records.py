@@ -1,6 +1,7 @@
 """What a write through the API stores, the connector reads as it reads every other record: clients inserted
 and updated and task notes added by POSTs (aroflo_sandbox/writes.py) arrive meaning what the sandbox holds,
-valid against their streams' schemas."""
+valid against their streams' schemas (read in this process, AroFlo's short rate limits lifted on both sides:
+the point is the records)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,17 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from aroflo_sandbox.harness import BY_STREAM, STREAM_SCHEMAS, Run, SandboxClient, keyed, read
+from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import (
+    BY_STREAM,
+    RELAXED_LIMITS,
+    STREAM_SCHEMAS,
+    Run,
+    SandboxClient,
+    keyed,
+    read_in_process,
+)
 from integration_tests.conftest import assert_same_records, format_checker, timezone_errors
 from unit_tests.sandbox.test_writes import clients_xml, new_client, note, notes_xml, post, results
 
@@ -20,7 +30,7 @@ STREAMS = ["clients", "contacts", "tasks", "last_update"]
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Sandbox, Run, dict[str, Any]]]:
-    with Sandbox(port=0, scale=0.05, seed=13) as sandbox:
+    with Sandbox(port=0, scale=0.05, seed=13, limits=Limits(**RELAXED_LIMITS)) as sandbox:
         control = SandboxClient(sandbox)
         term = control.truth("transactionterms")[1]["transactionterm"]
         inserted = new_client(
@@ -43,7 +53,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Sandbox,
         taskid = control.truth("tasks")[0]["taskid"]
         notes = [note("<p>html</p>", "Internal Admin Only", "true"), note("text", "show client")]
         assert results(post(sandbox, "tasks", notes_xml((taskid, notes))))["inserttotal"] == 2
-        run = read(sandbox, tmp_path_factory.mktemp("written"), STREAMS)
+        run = read_in_process(sandbox, tmp_path_factory.mktemp("written"), STREAMS, unlimited_call_rate=True)
         yield sandbox, run, {"inserted": echo["clientid"], "updated": updated["clientid"], "task": taskid}
 
 

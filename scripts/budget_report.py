@@ -17,9 +17,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from aroflo_sandbox.harness import Run, SandboxClient, latest_states, sync
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.zones import ZONES, documented_in_lastupdate
+from aroflo_testing.harness import Run, SandboxClient, latest_states, sync
 
 FAST = {"per_second": 1000, "per_minute": 100_000}  # the short limits are not what is measured here
 

@@ -41,7 +41,9 @@ from typing import Any
 import yaml
 from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
 
-from aroflo_sandbox.harness import (
+from aroflo_sandbox.server import Sandbox
+from aroflo_sandbox.zones import ZONES
+from aroflo_testing.harness import (
     MANIFEST,
     Run,
     SandboxClient,
@@ -49,8 +51,6 @@ from aroflo_sandbox.harness import (
     latest_states,
     write_json,
 )
-from aroflo_sandbox.server import Sandbox
-from aroflo_sandbox.zones import ZONES
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 12, 1, 0, 0, 0)  # the sandbox's "now": its data is the same whenever this runs

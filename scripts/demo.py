@@ -42,8 +42,8 @@ os.environ.setdefault("AIRBYTE_CACHE_ROOT", str(REPO / ".demo"))
 
 import airbyte as ab  # noqa: E402
 
-from aroflo_sandbox.harness import DOCUMENT_STREAMS, Run, SandboxClient, catalog, write_json  # noqa: E402
 from aroflo_sandbox.server import Sandbox  # noqa: E402
+from aroflo_testing.harness import DOCUMENT_STREAMS, Run, SandboxClient, catalog, write_json  # noqa: E402
 
 # The streams whose files `--files` saves: (stream, what they are, the zone their documents come from).
 FILE_STREAMS = (

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aroflo_sandbox.harness import SandboxClient, write_json
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import SandboxClient, write_json
 
 DESTINATION = str(Path(sys.executable).with_name("destination-aroflo"))
 

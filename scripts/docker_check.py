@@ -459,7 +459,7 @@ def _assert_no_secrets(run: Run, config: dict[str, Any]) -> None:
 
 def sandbox_truth(sandbox_url: str) -> dict[str, int]:
     """Records per stream: each zone's, and for a `<parent>_documents` stream the documents on its parents."""
-    from aroflo_sandbox.harness import DOCUMENT_STREAMS
+    from aroflo_testing.harness import DOCUMENT_STREAMS
 
     zones = requests.get(sandbox_url + "_sandbox/zones", timeout=30).json()
     truth = {entry["stream"]: entry["count"] for entry in zones.values()}

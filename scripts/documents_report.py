@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from aroflo_sandbox.harness import DOCUMENT_STREAMS, Run, SandboxClient, latest_states, read
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import DOCUMENT_STREAMS, Run, SandboxClient, latest_states, read
 
 FAST = {"per_second": 1000, "per_minute": 100_000}  # the short limits are not what is measured here
 ONLY_DOCUMENTS = ["documentsandphotos"]

@@ -43,8 +43,8 @@ os.environ.setdefault("AIRBYTE_CACHE_ROOT", str(REPO / ".demo"))
 
 import airbyte as ab  # noqa: E402
 
-from aroflo_sandbox.harness import Run, SandboxClient, write_json  # noqa: E402
 from aroflo_sandbox.server import Sandbox  # noqa: E402
+from aroflo_testing.harness import Run, SandboxClient, write_json  # noqa: E402
 
 
 def records(path: Path) -> list[dict[str, Any]]:

@@ -1,10 +1,14 @@
 """What may import what: the connector, the sandbox and the scripts never import the tests (what they
-share with the tests lives in `aroflo_sandbox/harness.py`); the connector, which ships alone in its
-wheel and image, never imports the sandbox; the sandbox's modules import each other without a cycle."""
+share with the tests lives in `aroflo_testing/`); the connector, which ships alone in its wheel and image,
+never imports the sandbox; the sandbox, a simulator of AroFlo's API, imports nothing of the connectors it
+tests (running them against it is `aroflo_testing/harness.py`'s job); the sandbox's modules import each other
+without a cycle."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,6 +49,32 @@ def test_code_and_scripts_never_import_the_tests():
 
 def test_the_connector_never_imports_the_sandbox():
     assert importers(("source_aroflo",), ("aroflo_sandbox",)) == {}
+
+
+# What the simulator must not depend on: the CDK and the code of either connector (and the test support that
+# runs them). It answers as AroFlo documents, whatever the connectors do.
+CONNECTOR_SIDE = ("airbyte_cdk", "source_aroflo", "destination_aroflo", "aroflo_client", "aroflo_testing")
+
+
+def test_the_sandbox_imports_neither_the_cdk_nor_a_connector():
+    assert importers(("aroflo_sandbox",), CONNECTOR_SIDE) == {}
+
+
+def test_starting_the_sandbox_loads_neither_the_cdk_nor_a_connector():
+    """Nor indirectly: a sandbox started in a fresh interpreter has none of them in `sys.modules`."""
+    probe = (
+        "import sys\n"
+        "from aroflo_sandbox.server import Sandbox\n"
+        "import aroflo_sandbox.__main__, aroflo_sandbox.replay\n"
+        "with Sandbox(port=0, scale=0.01):\n"
+        "    pass\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules}))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    assert "aroflo_sandbox" in loaded  # the probe did import it
+    assert [name for name in CONNECTOR_SIDE if f"'{name}'" in loaded] == []
 
 
 def sandbox_imports() -> dict[str, set[str]]:

@@ -10,6 +10,11 @@ behind document links (`.../DocStorage/...`) are not API calls.
 AroFlo ends a query after 60 seconds, so an answer that has not started after `DEFAULT_TIMEOUT` never will:
 the request is abandoned and tried again (a read, or a write that never left) instead of holding a sync.
 
+Tests that are not about the rate limits lift the call rate with `AROFLO_TEST_UNLIMITED_CALL_RATE=1` (their
+sandbox lifts its own limits too; `aroflo_testing/harness.py`). It is an environment variable, not a config
+field, so no Airbyte connection can set it; a connector run with it logs a warning saying AroFlo would refuse
+its calls. Without it, nothing changes: the rates above.
+
 >>> [(rate.limit, rate.interval.total_seconds()) for rate in call_rates()]
 [(3, 1.5), (118, 60.0)]
 >>> timeouts({"request_timeout_seconds": 45})
@@ -18,31 +23,51 @@ the request is abandoned and tried again (a read, or a write that never left) in
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from airbyte_cdk.sources.streams.call_rate import (
+    BaseCallRatePolicy,
     HttpAPIBudget,
     HttpRequestRegexMatcher,
     MovingWindowCallRatePolicy,
     Rate,
+    RequestMatcher,
+    UnlimitedCallRatePolicy,
 )
 
 DEFAULT_TIMEOUT = 120.0
 CONNECT_TIMEOUT = 30.0
 NOT_API_CALLS = "^(?!.*/DocStorage/)"  # every path but the document links' storage
+UNLIMITED_CALL_RATE_VARIABLE = "AROFLO_TEST_UNLIMITED_CALL_RATE"
+UNLIMITED_CALL_RATE_WARNING = (
+    f"TEST-ONLY SETTING {UNLIMITED_CALL_RATE_VARIABLE}=1: AroFlo's call rate (3 calls a second, 120 a "
+    "minute) is NOT kept. AroFlo itself would refuse calls at this pace; unset the variable outside tests."
+)
+LOGGER = logging.getLogger("airbyte")
 
 
 def call_rates() -> list[Rate]:
     return [Rate(limit=3, interval=timedelta(seconds=1.5)), Rate(limit=118, interval=timedelta(minutes=1))]
 
 
+def call_rate_lifted() -> bool:
+    """Whether a test lifted the call rate (`AROFLO_TEST_UNLIMITED_CALL_RATE=1`, and only "1")."""
+    return os.environ.get(UNLIMITED_CALL_RATE_VARIABLE) == "1"
+
+
 def api_budget() -> HttpAPIBudget:
     """The CDK's API budget holding AroFlo's short limits, for every requester of one connector run."""
-    policy = MovingWindowCallRatePolicy(
-        rates=call_rates(), matchers=[HttpRequestRegexMatcher(url_path_pattern=NOT_API_CALLS)]
-    )
+    matchers: list[RequestMatcher] = [HttpRequestRegexMatcher(url_path_pattern=NOT_API_CALLS)]
+    policy: BaseCallRatePolicy
+    if call_rate_lifted():
+        LOGGER.warning(UNLIMITED_CALL_RATE_WARNING)
+        policy = UnlimitedCallRatePolicy(matchers=matchers)
+    else:
+        policy = MovingWindowCallRatePolicy(rates=call_rates(), matchers=matchers)
     return HttpAPIBudget(
         policies=[policy],
         ratelimit_remaining_header="X-RateLimit-Remaining",

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from aroflo_sandbox.harness import Run, SandboxClient, write_json
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import Run, SandboxClient, write_json
 
 COMMAND = str(Path(sys.executable).with_name("destination-aroflo"))
 SCALE = 0.05  # a small account: the clients index is one page, every point below still made

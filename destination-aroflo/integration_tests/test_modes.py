@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from aroflo_sandbox.harness import SandboxClient, write_json
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import SandboxClient, write_json
 from integration_tests.conftest import catalog, logs, record, run_destination, summary, write
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from aroflo_sandbox.harness import SandboxClient
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import SandboxClient
 from integration_tests.conftest import logs, record, state, summary, write
 
 CLIENTS, NOTES = "clients", "task_notes"

@@ -200,7 +200,7 @@ def test_a_streams_typing_rule_applies_to_that_stream_alone():
 
 
 def test_the_tasks_stream_declares_its_zero_means_none_rule():
-    from aroflo_sandbox.harness import MANIFEST
+    from aroflo_testing.harness import MANIFEST
 
     rules = {s["$parameters"]["name"]: s["$parameters"].get("zero_means_none") for s in MANIFEST["streams"]}
     assert {name: fields for name, fields in rules.items() if fields} == {"tasks": ["priority"]}

@@ -12,9 +12,9 @@ import requests
 from aroflo_sandbox import dataset as dataset_module
 from aroflo_sandbox.dataset import generate
 from aroflo_sandbox.generator.attachments import DOCUMENT_PARENTS
-from aroflo_sandbox.harness import SandboxClient
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.zones import ZONES
+from aroflo_testing.harness import SandboxClient
 
 NOW = datetime(2026, 12, 1, 12, 0, 0)
 KEYS = ["documentid", "sizeinbytes", "uploadeddatetime", "uploadedbyuser", "filter", "comment", "url", "name"]

@@ -12,9 +12,9 @@ import pytest
 import requests
 
 from aroflo_sandbox import files
-from aroflo_sandbox.harness import SandboxClient
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
+from aroflo_testing.harness import SandboxClient
 from unit_tests.sandbox.test_server import get
 
 ALL_DOCUMENTS = ["and|(|documentid|=|JCQ6QyNSUCAgCg==", "or|documentid|!=|JCQ6QyNSUCAgCg==|)"]

@@ -11,10 +11,10 @@ import pytest
 import requests
 
 from aroflo_sandbox.faults import FaultPlan
-from aroflo_sandbox.harness import SandboxClient
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.zones import ZONES, documented_in_lastupdate
+from aroflo_testing.harness import SandboxClient
 from source_aroflo.components.auth import AroFloHmacAuthenticator
 
 

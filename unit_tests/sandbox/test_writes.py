@@ -25,11 +25,11 @@ from aroflo_client.signing import (
     utc_timestamp,
 )
 from aroflo_sandbox.documented import post_examples
-from aroflo_sandbox.harness import SandboxClient
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.writes import CLIENT_TEXT, NOTE_FILTERS
 from aroflo_sandbox.zones import ZONES
+from aroflo_testing.harness import SandboxClient
 from unit_tests.sandbox.test_shapes import allowed, shapes
 
 FORM = "application/x-www-form-urlencoded"

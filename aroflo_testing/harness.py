@@ -1,10 +1,16 @@
 """Running the connector against the sandbox: the sandbox's control client and the sync helpers that the
 integration tests and the scripts (demo, budget report) share.
 
+Test support, not part of the simulator: it imports the connector (its manifest, its entrypoint) and the CDK,
+which the sandbox itself never does (unit_tests/test_imports.py).
+
 ``read`` runs ``source-aroflo read`` as a subprocess with a config pointing at a running sandbox and a
 catalog of the chosen streams, and parses its output; ``read_in_process`` runs the same read inside this
 process (no interpreter and CDK start-up: seconds quicker); ``SandboxClient`` talks to the sandbox's
-``/_sandbox/*`` control routes (docs/sandbox.md). Example::
+``/_sandbox/*`` control routes (docs/sandbox.md). A test that is not about AroFlo's short rate limits
+lifts them on both sides: the sandbox's (``RELAXED_LIMITS``) and the connector's own call rate
+(``unlimited_call_rate=True``, which sets ``AROFLO_TEST_UNLIMITED_CALL_RATE=1`` for that run only); every
+other run is paced as shipped. Example::
 
     with Sandbox(port=0, scale=0.1) as sandbox:
         run = read(sandbox, Path("/tmp/sync"), ["tasks"])
@@ -16,6 +22,7 @@ process (no interpreter and CDK start-up: seconds quicker); ``SandboxClient`` ta
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 import logging
@@ -24,16 +31,20 @@ import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from unittest import mock
 
 import requests
 import yaml
 from airbyte_cdk.entrypoint import AirbyteEntrypoint
+from airbyte_cdk.exception_handler import assemble_uncaught_exception
 from airbyte_cdk.logger import AirbyteLogFormatter
 from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
+from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.zones import ZONES
@@ -41,7 +52,11 @@ from aroflo_sandbox.zones import ZONES
 CONNECTOR = str(Path(sys.executable).with_name("source-aroflo"))
 STREAMS = sorted(zone.stream for zone in ZONES.values())
 BY_STREAM = {zone.stream: zone for zone in ZONES.values()}
-MANIFEST = yaml.safe_load((Path(__file__).parent.parent / "source_aroflo" / "manifest.yaml").read_text())
+# The connector's manifest, where the installed source_aroflo package has it (found, not imported: the demo's
+# environment has no aroflo_client to import it with).
+_CONNECTOR = importlib.util.find_spec("source_aroflo")
+assert _CONNECTOR is not None and _CONNECTOR.origin is not None, "source_aroflo is not installed"
+MANIFEST = yaml.safe_load(Path(_CONNECTOR.origin).with_name("manifest.yaml").read_text())
 # Each stream's JSON schema as the connector declares it: shared definitions (`$ref`) resolved, as the CDK
 # resolves them when it loads the manifest.
 STREAM_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -52,6 +67,9 @@ STREAM_SCHEMAS: dict[str, dict[str, Any]] = {
 # The joins a config without `joins` gets, per stream, as the spec declares them.
 _JOIN_OPTIONS = MANIFEST["spec"]["connection_specification"]["properties"]["joins"]["properties"]
 DEFAULT_JOINS: dict[str, list[str]] = {stream: option["default"] for stream, option in _JOIN_OPTIONS.items()}
+# AroFlo's short limits lifted in the sandbox (`Limits(**RELAXED_LIMITS)`, or posted to `/_sandbox/limits`),
+# for the tests that are not about them; their connector runs lift its call rate too (`unlimited_call_rate`).
+RELAXED_LIMITS = {"per_second": 1000, "per_minute": 100_000}
 WRITE_COUNTERS = ("post_calls", "writes_committed", "writes_lost", "records_posted", "records_written")
 # `<parent>_documents` streams -> their parent zone (Zone.param), and what names the parent (`documents_of`).
 DOCUMENT_STREAMS: dict[str, str] = {
@@ -99,6 +117,16 @@ class Run:
     def states(self) -> list[dict[str, Any]]:
         return [m["state"] for m in self.of_type("STATE")]
 
+    @property
+    def warnings(self) -> list[str]:
+        """The connector's WARN log messages, but the notice that a test lifted its call rate (the test's
+        setting, not something the connector found)."""
+        return [
+            m["log"]["message"]
+            for m in self.of_type("LOG")
+            if m["log"]["level"] == "WARN" and m["log"]["message"] != _limits().UNLIMITED_CALL_RATE_WARNING
+        ]
+
     @classmethod
     def parse(cls, returncode: int, stdout: str, stderr: str, seconds: float) -> Run:
         messages = [json.loads(line) for line in map(str.strip, stdout.splitlines()) if line.startswith("{")]
@@ -109,19 +137,67 @@ class Run:
         return run
 
 
-def run_connector(args: list[str], timeout: float = 900) -> Run:
+def _limits() -> ModuleType:
+    """aroflo_client.limits, imported when a run needs it: the demo's environment (.venv-demo, PyAirbyte's)
+    imports this module for its helpers but has none of the connectors' packages."""
+    from aroflo_client import limits
+
+    return limits
+
+
+def connector_environment(unlimited_call_rate: bool = False) -> dict[str, str]:
+    """This process's environment for a connector run: AroFlo's call rate kept (whatever this process has
+    set), or lifted for a test that is not about it."""
+    variable = _limits().UNLIMITED_CALL_RATE_VARIABLE
+    environment = {k: v for k, v in os.environ.items() if k != variable}
+    if unlimited_call_rate:
+        environment[variable] = "1"
+    return environment
+
+
+@contextlib.contextmanager
+def call_rate_in_process(unlimited_call_rate: bool) -> Iterator[None]:
+    """`connector_environment` for a connector built in this process, restored afterwards."""
+    variable = _limits().UNLIMITED_CALL_RATE_VARIABLE
+    before = os.environ.pop(variable, None)
+    if unlimited_call_rate:
+        os.environ[variable] = "1"
+    try:
+        yield
+    finally:
+        os.environ.pop(variable, None)
+        if before is not None:
+            os.environ[variable] = before
+
+
+def short_limits_lifted(sandbox: Sandbox) -> bool:
+    current = sandbox.state.limiter.limits
+    return all(getattr(current, name) >= value for name, value in RELAXED_LIMITS.items())
+
+
+def _check_call_rate(sandbox: Sandbox, unlimited_call_rate: bool) -> None:
+    if unlimited_call_rate and not short_limits_lifted(sandbox):
+        raise ValueError(
+            "an unlimited connector against AroFlo's short limits meets HTTP 429 and status 6 (a minute's "
+            "wait each): lift the sandbox's limits too (RELAXED_LIMITS)"
+        )
+
+
+def run_connector(args: list[str], timeout: float = 900, unlimited_call_rate: bool = False) -> Run:
+    """`source-aroflo <args>` as a subprocess, its output parsed; paced as shipped unless the call rate is
+    lifted for this run."""
     started = time.monotonic()
     process = subprocess.run(
         [CONNECTOR, *args],
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ},
+        env=connector_environment(unlimited_call_rate),
     )
     return Run.parse(process.returncode, process.stdout, process.stderr, time.monotonic() - started)
 
 
-def read(
+def read_arguments(
     sandbox: Sandbox,
     folder: Path,
     streams: list[str],
@@ -129,9 +205,8 @@ def read(
     incremental: frozenset[str] = frozenset(),
     files: frozenset[str] = frozenset(),
     **config: Any,
-) -> Run:
-    """`source-aroflo read` of `streams` against the sandbox, with config overrides and an optional state;
-    the streams in `files` with their files (staged under $AIRBYTE_STAGING_DIRECTORY)."""
+) -> list[str]:
+    """`read --config ... --catalog ... [--state ...]`, the files written to `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     args = [
         "read",
@@ -142,7 +217,25 @@ def read(
     ]
     if state is not None:
         args += ["--state", write_json(folder / "state.json", state)]
-    return run_connector(args)
+    return args
+
+
+def read(
+    sandbox: Sandbox,
+    folder: Path,
+    streams: list[str],
+    state: list[dict[str, Any]] | None = None,
+    incremental: frozenset[str] = frozenset(),
+    files: frozenset[str] = frozenset(),
+    unlimited_call_rate: bool = False,
+    **config: Any,
+) -> Run:
+    """`source-aroflo read` of `streams` against the sandbox, with config overrides and an optional state;
+    the streams in `files` with their files (staged under $AIRBYTE_STAGING_DIRECTORY). With
+    `unlimited_call_rate` (only against a sandbox whose short limits are lifted) it is not paced."""
+    _check_call_rate(sandbox, unlimited_call_rate)
+    args = read_arguments(sandbox, folder, streams, state, incremental, files, **config)
+    return run_connector(args, unlimited_call_rate=unlimited_call_rate)
 
 
 def read_in_process(
@@ -153,23 +246,38 @@ def read_in_process(
     incremental: frozenset[str] = frozenset(),
     files: frozenset[str] = frozenset(),
     staging: Path | None = None,
+    unlimited_call_rate: bool = False,
     **config: Any,
 ) -> Run:
-    """The read `read` runs, inside this process: the same arguments and output, parsed the same way (the
-    connector's log lines captured as its LOG messages). Files go to `staging` (Airbyte's staging directory,
-    which the CDK reads from the environment once, when it is imported)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    args = [
-        "read",
-        "--config",
-        write_json(folder / "config.json", sandbox.connector_config(**config)),
-        "--catalog",
-        write_json(folder / "catalog.json", catalog(streams, incremental=incremental, files=files)),
-    ]
-    if state is not None:
-        args += ["--state", write_json(folder / "state.json", state)]
+    """The read `read` runs, inside this process (`run_in_process`); files go to `staging`."""
+    _check_call_rate(sandbox, unlimited_call_rate)
+    args = read_arguments(sandbox, folder, streams, state, incremental, files, **config)
+    return run_in_process(args, staging, unlimited_call_rate)
+
+
+CONNECTOR_PACKAGES = ("source_aroflo", "aroflo_client")
+
+
+def clear_connector_caches() -> None:
+    """Empty every `functools.cache` of the connector's modules, as a new process starts: some of them log
+    once per process (normalize.py's warnings about values that do not read as their type), and a run in
+    this process must log what a new process would, not what an earlier run already did."""
+    for name, module in list(sys.modules.items()):
+        if module is None or name.split(".")[0] not in CONNECTOR_PACKAGES:
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)) and hasattr(value, "__wrapped__"):
+                value.cache_clear()
+
+
+def run_in_process(args: list[str], staging: Path | None = None, unlimited_call_rate: bool = False) -> Run:
+    """What `run_connector(args)` runs, inside this process (no interpreter and CDK start-up): the same
+    output, parsed the same way, the connector's log lines captured as its LOG messages and an error that
+    escapes printed as the CDK's exception hook prints it. Files go to `staging` (Airbyte's staging
+    directory, which the CDK reads from the environment once, when it is imported)."""
     from source_aroflo.run import _source  # the connector's own entrypoint, as `source-aroflo` builds it
 
+    clear_connector_caches()
     logs = io.StringIO()
     handler = logging.StreamHandler(logs)
     handler.setFormatter(AirbyteLogFormatter())
@@ -184,20 +292,31 @@ def read_in_process(
         else contextlib.nullcontext()
     )
     try:
-        with patch:
+        with patch, call_rate_in_process(unlimited_call_rate):
             source = _source(args)
             lines.extend(AirbyteEntrypoint(source).run(AirbyteEntrypoint.parse_args(args)))
-    except Exception:  # the process would exit non-zero with the traceback on stderr
+    except Exception as error:
+        # The process would exit non-zero, the CDK's exception hook printing the error as a TRACE message.
         returncode, stderr = 1, traceback.format_exc()
+        traced = assemble_uncaught_exception(type(error), error).as_airbyte_message()
+        lines.append(filter_secrets(AirbyteEntrypoint.airbyte_message_to_string(traced)))
     finally:
         root.removeHandler(handler)
     output = "\n".join([*lines, *logs.getvalue().splitlines()])
     return Run.parse(returncode, output, stderr, time.monotonic() - started)
 
 
-def sync(sandbox: Sandbox, folder: Path, state: list[dict[str, Any]] | None = None, **config: Any) -> Run:
-    """A scheduled sync of every stream, incrementally (Append + Deduped) from `state`, as discover offers."""
-    return read(sandbox, folder, sorted(BY_STREAM), state, incremental=frozenset(BY_STREAM), **config)
+def sync(
+    sandbox: Sandbox,
+    folder: Path,
+    state: list[dict[str, Any]] | None = None,
+    in_process: bool = False,
+    **config: Any,
+) -> Run:
+    """A scheduled sync of every stream, incrementally (Append + Deduped) from `state`, as discover offers:
+    `source-aroflo read`, or the same read in this process (`read_in_process`)."""
+    reader = read_in_process if in_process else read
+    return reader(sandbox, folder, sorted(BY_STREAM), state, incremental=frozenset(BY_STREAM), **config)
 
 
 def latest_states(*runs: Run, previous: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
