@@ -64,18 +64,13 @@ def plan_changes(
     records: int | None,
     page_size: int,
     overlap: timedelta = timedelta(minutes=10),
-    read_from: datetime | None = None,
 ) -> ChangePlan:
     """`since` is the position minus `overlap`; `retry` the parents read again for their files;
-    `take_singles(n)` whether n single-record reads may be spent; `records` the zone's size when known;
-    `read_from` when the last complete full read began: it read every record after that moment, so a change
-    logged before it was delivered (a deletion, which a read cannot deliver, still is)."""
+    `take_singles(n)` whether n single-record reads may be spent; `records` the zone's size when known."""
     wanted, deleted, skipped = [], [], 0
     for entry in latest_entries(pages):
         done = recent.get(entry.record_id)
-        if (done is not None and parse_iso(done) >= entry.at) or (
-            read_from is not None and entry.at < read_from and not entry.deleted
-        ):
+        if done is not None and parse_iso(done) >= entry.at:
             skipped += 1
         elif entry.deleted:
             deleted.append(entry)

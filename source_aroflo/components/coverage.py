@@ -34,11 +34,13 @@ class Probe(Protocol):
 
 
 class ChangeLogReader(Probe, Protocol):
-    """What the sync reads LastUpdate with (`shared_log.SharedChangeLog`, or a zone's own `changes.ChangeLog`)."""
+    """What the sync reads LastUpdate with: one read for every zone (`shared_log.SharedChangeLog`)."""
 
     def entries(self, zonename: str, after: datetime) -> Iterator[list[Entry]]: ...
 
     def since(self, zonename: str, after: datetime, now: datetime) -> LogWindow: ...
+
+    def seen(self, zonename: str, after: datetime) -> list[Entry]: ...
 
 
 def logged(change_log: Probe, zonename: str, newest: tuple[str, str] | None) -> tuple[bool, str]:

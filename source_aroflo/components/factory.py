@@ -30,6 +30,7 @@ members this relies on are listed, each with its test, in `cdk_private.py`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, get_type_hints
 
 from airbyte_cdk.sources.declarative.models.declarative_component_schema import (
@@ -51,7 +52,7 @@ from airbyte_cdk.sources.types import Config
 
 from aroflo_client import limits
 from aroflo_client.budget import DailyBudget
-from source_aroflo.components.change_log_cursor import ChangeLogCursor
+from source_aroflo.components.change_log_cursor import ISO_FORMAT, ChangeLogCursor
 from source_aroflo.components.changes import ChangeLog
 from source_aroflo.components.files import FreshLink, StreamingFileUploader
 from source_aroflo.components.plan import ZonePlan
@@ -64,6 +65,12 @@ from source_aroflo.components.sync_state import SyncState
 from source_aroflo.components.zone_retriever import ZoneRetriever
 
 SYNC_MARKER = "aroflo_sync"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
 FILES_MARKER = "aroflo_files"
 PAGINATOR_SPLITS = "windows_split_by_paginator"
 
@@ -89,6 +96,24 @@ def parts_needing_sync(plan: ZonePlan) -> set[str]:
     file uploader is not among them: building one without the stream's cursor is itself an error
     (`create_file_uploader`), and a sync may swap in the CDK's own (the memory test of files does)."""
     return {"cursor", "AroFloPaginator", "ZoneRetriever", *(["NewDocuments"] if plan.attached_to else [])}
+
+
+def first_input_format(model: DeclarativeStreamModel) -> str | None:
+    """The format a `DatetimeBasedCursor` parses records' values with first (the CDK tries
+    `cursor_datetime_formats`, then `datetime_format`)."""
+    cursor = model.incremental_sync
+    formats = [
+        *(getattr(cursor, "cursor_datetime_formats", None) or []),
+        getattr(cursor, "datetime_format", None),
+    ]
+    return formats[0]
+
+
+def cheaper(cursor: Cursor, model: DeclarativeStreamModel) -> Cursor:
+    """The CDK's `ConcurrentCursor` as a `ChangeLogCursor` where its records' values are compared as text."""
+    if type(cursor) is ConcurrentCursor and first_input_format(model) == ISO_FORMAT:
+        return ChangeLogCursor.adopt(cursor)
+    return cursor
 
 
 def checked_wiring(name: str, sync: ZoneSync, stream: Any, wired: set[str]) -> frozenset[str]:
@@ -147,24 +172,24 @@ class AroFloComponentFactory(ModelToComponentFactory):
 
     def _zone_sync(self, name: str, parameters: Mapping[str, Any], marker: Any, config: Config) -> ZoneSync:
         plan = ZonePlan.from_parameters(parameters)
-        if self._change_log is None:  # one LastUpdate read for every zone of the sync (shared_log.py)
+        states = self._connector_state_manager
+        state_of = lambda stream: states.get_stream_state(stream, None)  # noqa: E731
+        settings = settings_for(name, plan, config, self._stream_name_to_configured_stream, state_of)
+        change_log = self._shared_change_log(name, marker, config)
+        change_log.need(name, change_log_needed_from(plan, settings, SyncState.load(state_of(name)), now()))
+        return ZoneSync(
+            plan, settings, state_of(name), change_log, self._budget, self._message_repository, states
+        )
+
+    def _shared_change_log(self, name: str, marker: Any, config: Config) -> SharedChangeLog:
+        """One LastUpdate read for every zone stream of a sync (shared_log.py); the streams built again (the
+        CDK builds them per `check`, `discover` and `read`) get a new one."""
+        if self._change_log is None or name in self._change_log.streams:
             requester = self.create_component(
                 HttpRequesterModel, marker["change_log_requester"], config, name="LastUpdate"
             )
             self._change_log = SharedChangeLog(ChangeLog(requester))
-        catalog, states = self._stream_name_to_configured_stream, self._connector_state_manager
-        settings = settings_for(name, plan, config, catalog, lambda other: states.get_stream_state(other, None))
-        stream_state = states.get_stream_state(name, None)
-        self._change_log.need(change_log_needed_from(plan, settings, SyncState.load(stream_state)))
-        return ZoneSync(
-            plan=plan,
-            settings=settings,
-            stream_state=stream_state,
-            change_log=self._change_log,
-            budget=self._budget,
-            message_repository=self._message_repository,
-            state_manager=self._connector_state_manager,
-        )
+        return self._change_log
 
     def _build_concurrent_cursor(
         self, model: DeclarativeStreamModel, stream_slicer: Any, config: Config
@@ -172,8 +197,7 @@ class AroFloComponentFactory(ModelToComponentFactory):
         """A zone stream's `ZoneSync`; the LastUpdate stream's the CDK's, cheaper per record."""
         if self._building is not None:
             return self._building
-        cursor = super()._build_concurrent_cursor(model, stream_slicer, config)
-        return ChangeLogCursor.adopt(cursor) if type(cursor) is ConcurrentCursor else cursor
+        return cheaper(super()._build_concurrent_cursor(model, stream_slicer, config), model)
 
     def create_simple_retriever(self, model: Any, config: Config, **kwargs: Any) -> Any:
         """A zone stream's retriever also delivers its cursor's deletions (zone_retriever.py)."""

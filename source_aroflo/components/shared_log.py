@@ -1,19 +1,21 @@
 """One read of AroFlo's change log for every zone stream of a sync (docs/architecture.md).
 
 LastUpdate is free of the daily limit, but not of the 120-a-minute rate every integration of the account
-shares. Read zone by zone, an idle sync asked it once per logged zone; read once, it asks it once per 500
-entries. The component factory makes one `SharedChangeLog` per sync and gives it to every zone stream's
-cursor; each stream that will read the log says from when, as it is built (`need`). The first stream to ask
-reads every zone's entries once, from the oldest of those moments (streams more than `SPAN` behind the
-newest are left out: a zone far behind reads its own stretch rather than make every zone read it), by time as
-`changes.ChangeLog` reads them; each zone takes its own. An asker that needs older entries than the shared
-read holds (a resumed full read's deletions, a zone far behind) reads its own zone's, as before.
+shares: read zone by zone, an idle sync asked it once per logged zone (and once more per zone to probe it);
+read once, it asks it once per 500 entries. The component factory makes one `SharedChangeLog` per sync and
+gives it to every zone stream's cursor; each stream that may read the log says, as it is built, from when
+(`need`). The first stream that asks reads every zone's entries once, from the oldest of those moments
+(streams more than `SPAN` behind the newest are left out: a zone far behind reads its own stretch rather than
+make the shared read long), by time as `changes.ChangeLog` reads them; each zone takes its own. An asker that
+needs older entries than the shared read holds (a resumed full read's deletions, a zone far behind) reads its
+own zone's, as before.
 
-The shared read is complete up to the moment it began (`LogWindow.as_of`): a zone planning its fetches later
-still takes that moment as its new position, so an entry logged after it is read by the next sync.
+The shared read is complete up to the moment it began (`as_of`): a zone planning its fetches later still
+takes that moment as its new position, so an entry logged after it is read by the next sync. What it holds
+was visible before any zone's read of this sync began, so a full read of the zone delivers it (`seen`).
 
-Evidence probes (`coverage.py`) are answered from the shared read when it decides them: the entries after a
-moment it covers, or an entry of the zone at all; otherwise they ask AroFlo as before.
+Probes (`coverage.py`) are answered from the shared read when it holds the moments asked about; otherwise
+they ask AroFlo as before.
 
 >>> from datetime import UTC
 >>> t = datetime(2026, 11, 30, 9, tzinfo=UTC)
@@ -23,7 +25,7 @@ moment it covers, or an entry of the zone at all; otherwise they ask AroFlo as b
 ...         Log.reads += 1
 ...         yield [Entry("a", t, False, "tasks"), Entry("b", t, False, "quotes")]
 >>> shared = SharedChangeLog(Log(), clock=lambda: t)  # type: ignore[arg-type]
->>> shared.need(t - timedelta(minutes=10)); shared.need(t - timedelta(minutes=5))
+>>> shared.need("tasks", t - timedelta(minutes=5)); shared.need("quotes", t - timedelta(minutes=10))
 >>> [e.record_id for rows in shared.since("tasks", t - timedelta(minutes=5), t).pages for e in rows]
 ['a']
 >>> [e.record_id for rows in shared.since("quotes", t - timedelta(minutes=10), t).pages for e in rows]
@@ -65,19 +67,21 @@ def _now() -> datetime:
 @dataclass
 class SharedChangeLog:
     """What a zone's sync reads LastUpdate with (`coverage.ChangeLogReader`); thread-safe: streams plan their
-    slices in the CDK's worker threads."""
+    slices in the CDK's worker threads, and the one that reads holds the others until it is done."""
 
     log: ChangeLog
     clock: Callable[[], datetime] = _now
-    _needs: list[datetime] = field(default_factory=list)
+    needs: dict[str, datetime] = field(default_factory=dict)  # stream -> the oldest entry it may need
+    streams: set[str] = field(default_factory=set)  # every stream built with this log (a rebuild repeats one)
     _read: SharedRead | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def need(self, after: datetime | None) -> None:
-        """A stream of this sync may read the log after `after` (None: it will not read it)."""
-        if after is not None:
-            with self._lock:
-                self._needs.append(after)
+    def need(self, stream: str, after: datetime | None) -> None:
+        """`stream` may read the log's entries after `after` in this sync (None: it will not read it)."""
+        with self._lock:
+            self.streams.add(stream)
+            if after is not None:
+                self.needs[stream] = after
 
     def since(self, zonename: str, after: datetime, now: datetime) -> LogWindow:
         shared = self._shared(after)
@@ -91,6 +95,11 @@ class SharedChangeLog:
             yield from self.log.entries(zonename, after)
         else:
             yield shared.of(zonename, after)
+
+    def seen(self, zonename: str, after: datetime) -> list[Entry]:
+        """The zone's entries after `after` that were visible before this call (none known: [])."""
+        shared = self._shared(after)
+        return shared.of(zonename, after) if shared is not None else []
 
     def probe(self, zonename: str, after: datetime | None = None, pages: int = 1) -> list[Entry]:
         """The zone's entries after `after` (all of them, where the shared read holds them: a superset of
@@ -106,33 +115,37 @@ class SharedChangeLog:
 
     def _start(self) -> datetime | None:
         """Where the shared read starts: the oldest need within `SPAN` of the newest."""
-        if not self._needs:
+        if not self.needs:
             return None
-        newest = max(self._needs)
-        return min(need for need in self._needs if need >= newest - SPAN)
+        newest = max(self.needs.values())
+        return min(need for need in self.needs.values() if need >= newest - SPAN)
 
     def _shared(self, after: datetime | None) -> SharedRead | None:
-        """The shared read (made by the first stream that it serves), if it holds the entries after `after`
-        (any moment it holds, when None)."""
+        """The shared read (made by the first stream it serves), if it holds the entries after `after` (any
+        moment it holds, when None)."""
         with self._lock:
             if self._read is None:
                 start = self._start()
                 if start is None or (after is not None and after < start):
                     return None
-                as_of = self.clock()
-                by_zone: dict[str, list[Entry]] = {}
-                seen: set[tuple[str, Entry]] = set()  # the newest second of a page is read again
-                for rows in self.log.entries(None, start):
-                    for entry in rows:
-                        if (entry.zonename, entry) not in seen:
-                            seen.add((entry.zonename, entry))
-                            by_zone.setdefault(entry.zonename, []).append(entry)
-                self._read = SharedRead(start, as_of, by_zone)
-                count = sum(map(len, by_zone.values()))
-                LOGGER.info(
-                    f"LastUpdate read once for every zone: {count} entr{'y' if count == 1 else 'ies'} "
-                    f"after {start.isoformat()} in {len(by_zone)} zone(s)."
-                )
+                self._read = self._read_from(start)
             if after is not None and after < self._read.after:
                 return None
             return self._read
+
+    def _read_from(self, start: datetime) -> SharedRead:
+        as_of = self.clock()
+        by_zone: dict[str, list[Entry]] = {}
+        # A page read by time starts again at its predecessor's last second: its entries come twice.
+        seen: set[tuple[str, Entry]] = set()
+        for rows in self.log.entries(None, start):
+            for entry in rows:
+                if (entry.zonename, entry) not in seen:
+                    seen.add((entry.zonename, entry))
+                    by_zone.setdefault(entry.zonename, []).append(entry)
+        count = sum(map(len, by_zone.values()))
+        LOGGER.info(
+            f"LastUpdate read once for every zone: {count} entr{'y' if count == 1 else 'ies'} after "
+            f"{start.isoformat()} in {len(by_zone)} zone(s)."
+        )
+        return SharedRead(start, as_of, by_zone)

@@ -71,6 +71,10 @@ class FakeChangeLog:
     def since(self, zonename: str, after: datetime, now: datetime) -> LogWindow:
         return LogWindow(self.entries(zonename, after), now)
 
+    def seen(self, zonename: str, after: datetime) -> list[Entry]:
+        """The entries logged so far (a full read starting now delivers them)."""
+        return [e for e in self._entries if e.at > after]
+
     def probe(self, zonename: str, after: datetime | None = None, pages: int = 1) -> list[Entry]:
         return [e for e in self._probe if after is None or e.at > after]
 
