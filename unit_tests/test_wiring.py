@@ -24,10 +24,12 @@ from airbyte_cdk.sources.declarative.concurrent_declarative_source import Concur
 from aroflo_client.budget import ALLOWANCE_HEADER
 from aroflo_client.paging import MAX_PAGE_SIZE
 from source_aroflo.components.attachments import NewDocuments
+from source_aroflo.components.change_log_cursor import ChangeLogCursor
 from source_aroflo.components.changes import ZONE as LAST_UPDATE_ZONE
 from source_aroflo.components.factory import CHANGE_LOG_STREAM, AroFloComponentFactory, WiringError
 from source_aroflo.components.files import StreamingFileUploader
 from source_aroflo.components.paginators import AroFloPaginator
+from source_aroflo.components.shared_log import SharedChangeLog
 from source_aroflo.components.sync import ZoneSync
 from source_aroflo.components.zone_retriever import ZoneRetriever
 from source_aroflo.source import SourceAroflo
@@ -151,3 +153,14 @@ def test_a_file_uploader_built_outside_a_zone_stream_is_an_error(source_streams)
     _, factory = source_streams
     with pytest.raises(WiringError, match="file_uploader belongs to a zone stream"):
         factory.create_file_uploader(SimpleNamespace(filename_extractor="{{ record.name }}"), CONFIG)
+
+
+def test_every_zone_stream_shares_one_change_log_read_and_a_rebuild_gets_a_new_one():
+    source = SourceAroflo(catalog=catalog(True), config=CONFIG, state=None)
+    first = {stream.name: stream.cursor for stream in source.streams(CONFIG)}
+    again = {stream.name: stream.cursor for stream in source.streams(CONFIG)}
+    for cursors in (first, again):
+        assert isinstance(cursors.pop(CHANGE_LOG_STREAM), ChangeLogCursor)  # the CDK's, cheaper per record
+        logs = {id(cursor._planner.change_log): cursor._planner.change_log for cursor in cursors.values()}
+        assert [type(log) for log in logs.values()] == [SharedChangeLog]  # one, for every zone stream
+    assert first["tasks"]._planner.change_log is not again["tasks"]._planner.change_log
