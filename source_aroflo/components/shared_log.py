@@ -5,7 +5,7 @@ shares: read zone by zone, an idle sync asked it once per logged zone (and once 
 read once, it asks it once per 500 entries. The component factory makes one `SharedChangeLog` per sync and
 gives it to every zone stream's cursor; each stream that may read the log says, as it is built, from when
 (`need`). The first stream that asks reads every zone's entries once, from the oldest of those moments
-(streams more than `SPAN` behind the newest are left out: a zone far behind reads its own stretch rather than
+(streams more than `SPAN` behind the median are left out: a zone far behind reads its own stretch rather than
 make the shared read long), by time as `changes.ChangeLog` reads them; each zone takes its own. An asker that
 needs older entries than the shared read holds (a resumed full read's deletions, a zone far behind) reads its
 own zone's, as before.
@@ -45,7 +45,7 @@ from datetime import UTC, datetime, timedelta
 from source_aroflo.components.changes import ChangeLog, Entry, LogWindow
 
 LOGGER = logging.getLogger("airbyte")
-SPAN = timedelta(days=1)  # streams further behind the newest need read their own zone's entries
+SPAN = timedelta(days=2)  # streams further behind the median need read their own zone's entries
 
 
 @dataclass(frozen=True)
@@ -114,11 +114,13 @@ class SharedChangeLog:
         return self.log.probe(zonename, after, pages)
 
     def _start(self) -> datetime | None:
-        """Where the shared read starts: the oldest need within `SPAN` of the newest."""
+        """Where the shared read starts: the oldest need within `SPAN` of the median one (a daily sync's
+        zones and a stream new to it share the read; one zone days behind does not stretch it)."""
         if not self.needs:
             return None
-        newest = max(self.needs.values())
-        return min(need for need in self.needs.values() if need >= newest - SPAN)
+        needs = sorted(self.needs.values())
+        median = needs[len(needs) // 2]
+        return min(need for need in needs if need >= median - SPAN)
 
     def _shared(self, after: datetime | None) -> SharedRead | None:
         """The shared read (made by the first stream it serves), if it holds the entries after `after` (any

@@ -134,7 +134,12 @@ class SyncPlanner:
         run = self.run
         finished = run.read_in_full and run.settings.incremental and run.ledger is None
         if finished and run.plan.change_log and not run.state.covered:
-            self.coverage.covered()
+            try:
+                self.coverage.covered()
+            except Exception as error:  # the read is done and must be saved: the next sync asks again
+                LOGGER.warning(
+                    f"{self._name}: whether LastUpdate logs the zone is asked next sync ({error})."
+                )
 
     def resume(self, deletions: Callable[[], int | None]) -> Iterator[ZoneSlice]:
         assert self.run.state.full_read is not None

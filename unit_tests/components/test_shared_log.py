@@ -86,6 +86,16 @@ def test_a_zone_behind_beyond_the_shared_window_reads_its_own():
     assert log.reads[2:] == [("probe tasks", NOW - timedelta(hours=2)), ("probe quotes", datetime.min)]
 
 
+def test_a_daily_syncs_zones_and_a_stream_new_to_it_share_the_read():
+    day = timedelta(days=1, minutes=10)
+    log = Log([entry("t1", NOW - timedelta(hours=20)), entry("s1", NOW - timedelta(hours=3), "timesheets")])
+    change_log = shared(log, {"tasks": NOW - day, "timesheets": NOW - day, "quotes": NOW - 10 * MINUTE})
+    assert ids(change_log.since("quotes", NOW - 10 * MINUTE, NOW)) == []
+    assert ids(change_log.since("tasks", NOW - day, NOW)) == ["t1"]
+    assert ids(change_log.since("timesheets", NOW - day, NOW)) == ["s1"]
+    assert log.reads == [(None, NOW - day)]
+
+
 def test_nothing_is_read_for_a_sync_that_needs_no_change_log():
     log = Log([entry("t1", NOW)])
     change_log = shared(log, {})
