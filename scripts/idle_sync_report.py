@@ -54,7 +54,11 @@ def catalog() -> dict[str, Any]:
     return {
         "streams": [
             {
-                "stream": {"name": name, "json_schema": {}, "supported_sync_modes": ["full_refresh", "incremental"]},
+                "stream": {
+                    "name": name,
+                    "json_schema": {},
+                    "supported_sync_modes": ["full_refresh", "incremental"],
+                },
                 "sync_mode": "incremental",
                 "destination_sync_mode": "append_dedup",
             }
@@ -102,7 +106,11 @@ class Account:
             env["PYTHONPATH"] = os.pathsep.join(str(p) for p in paths if p.exists())
         if hours_ahead:
             args[0:1] = [str(Path(self.connector).with_name("python")), "-c", AHEAD]
-            env |= {"LD_PRELOAD": FAKETIME, "FAKETIME": f"+{hours_ahead}h", "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
+            env |= {
+                "LD_PRELOAD": FAKETIME,
+                "FAKETIME": f"+{hours_ahead}h",
+                "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+            }
         started = time.monotonic()
         # Run in the sync's folder: `python -c` puts the working directory first on sys.path.
         done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=3600, cwd=folder)
@@ -124,12 +132,11 @@ class Account:
         stats = self.stats()
         (folder / "stats.json").write_text(json.dumps(stats, indent=1))  # the requests, to look into
         (folder / "output.jsonl").write_text(done.stdout)
-        counted = sum(stats["daily_counted"].values())
         return {
             "calls": stats["requests"],
             "lastupdate": stats["by_zone"].get("lastupdate", 0),
             "daily": stats["daily_used"],
-            "secondary": counted - stats["daily_used"],
+            "secondary": sum(stats["secondary_counted"].values()),
             "zone_records": sum(n for stream, n in records.items() if stream != CHANGE_LOG),
             "by_stream": {stream: n for stream, n in records.items() if stream != CHANGE_LOG},
             "last_update_records": records.get(CHANGE_LOG, 0),
@@ -142,7 +149,9 @@ def measure(scale: float, connector: str, version: Path | None) -> list[dict[str
     with Sandbox(port=0, scale=scale, max_skew_seconds=2 * 3600) as sandbox:
         account = Account(sandbox, Path(tempfile.mkdtemp(prefix="idle-sync-")), connector, version)
         first = account.sync(FAST)
-        print(f"scale {scale}: first sync {first['zone_records']:,} records, {first['wall']} s", file=sys.stderr)
+        print(
+            f"scale {scale}: first sync {first['zone_records']:,} records, {first['wall']} s", file=sys.stderr
+        )
         right_after = account.sync(REAL)
         hour_later = account.sync(REAL, hours_ahead=1)
     return [
@@ -152,22 +161,28 @@ def measure(scale: float, connector: str, version: Path | None) -> list[dict[str
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 4.0])
     parser.add_argument("--connector", default=str(Path(sys.executable).with_name("source-aroflo")))
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--version", type=Path, help="another version's folder (source_aroflo, aroflo-client)")
+    parser.add_argument(
+        "--version", type=Path, help="another version's folder (source_aroflo, aroflo-client)"
+    )
     args = parser.parse_args()
     if not Path(FAKETIME).exists():
         raise SystemExit(f"{FAKETIME} is missing: apt-get install libfaketime")
     rows = [row for scale in args.scales for row in measure(scale, args.connector, args.version)]
-    print("| scale | sync | calls | LastUpdate | daily | secondary | zone records | last_update records | wall s |")
+    columns = ["calls", "lastupdate", "daily", "secondary", "zone_records", "last_update_records", "wall"]
+    print(
+        "| scale | sync | calls | LastUpdate | daily | secondary | zone records | last_update records ",
+        end="",
+    )
+    print("| wall s |")
     print("|--:|:--|--:|--:|--:|--:|--:|--:|--:|")
     for r in rows:
-        print(
-            f"| {r['scale']:g} | {r['sync']} | {r['calls']} | {r['lastupdate']} | {r['daily']} | {r['secondary']} "
-            f"| {r['zone_records']} | {r['last_update_records']} | {r['wall']} |"
-        )
+        print(f"| {r['scale']:g} | {r['sync']} | " + " | ".join(str(r[c]) for c in columns) + " |")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
 
