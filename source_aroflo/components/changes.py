@@ -73,7 +73,9 @@ class ChangeLog:
 
     requester: Requester
 
-    def _page(self, where: list[str], page: int, page_size: int) -> list[Entry]:
+    def _page(
+        self, where: list[str], page: int, page_size: int, rows: list[Mapping[str, Any]] | None = None
+    ) -> list[Entry]:
         response = self.requester.send_request(
             request_headers={ALLOWANCE_HEADER: Allowance.FREE},
             request_params={
@@ -84,27 +86,32 @@ class ChangeLog:
                 "pageSize": str(page_size),
             },
         )
-        rows = Envelope.read(response).records(ZONE)
-        return [entry for entry in map(Entry.of, rows) if entry is not None]
+        found = Envelope.read(response).records(ZONE)
+        if rows is not None:
+            rows.extend(found)
+        return [entry for entry in map(Entry.of, found) if entry is not None]
 
-    def entries(self, zonename: str | None, after: datetime) -> Iterator[list[Entry]]:
+    def entries(
+        self, zonename: str | None, after: datetime, rows: list[Mapping[str, Any]] | None = None
+    ) -> Iterator[list[Entry]]:
         """Pages of the zone's entries later than `after` (exclusive), oldest first; every zone's when
-        `zonename` is None (the sync's shared read, `shared_log.py`)."""
+        `zonename` is None (the sync's shared read, `shared_log.py`, which also keeps the `rows` as AroFlo
+        sent them: the `last_update` stream's records)."""
         zone_clause = [f"and|zonename|=|{zonename}"] if zonename else []
         page, by_number = 1, False
         while True:
             where = [*zone_clause, f"and|lastupdateutc|>|{after.strftime(WHERE_TIME)}"]
-            rows = self._page(where, page, PAGE_SIZE)
-            if not by_number and any(a.at > b.at for a, b in itertools.pairwise(rows)):
+            found = self._page(where, page, PAGE_SIZE, rows)
+            if not by_number and any(a.at > b.at for a, b in itertools.pairwise(found)):
                 LOGGER.warning(
                     f"AroFlo returned LastUpdate entries of {zonename or 'every zone'} out of order; reading "
                     f"the rest of the window by page number."
                 )
                 by_number = True
-            yield rows
-            if len(rows) < PAGE_SIZE:
+            yield found
+            if len(found) < PAGE_SIZE:
                 return
-            newest = max(entry.at for entry in rows)
+            newest = max(entry.at for entry in found)
             if not by_number and newest - SECOND > after:
                 after, page = newest - SECOND, 1  # the newest second again: entries that share it
             else:

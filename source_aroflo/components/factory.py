@@ -53,6 +53,7 @@ from airbyte_cdk.sources.types import Config
 from aroflo_client import limits
 from aroflo_client.budget import DailyBudget
 from source_aroflo.components.change_log_cursor import ISO_FORMAT, ChangeLogCursor
+from source_aroflo.components.change_log_retriever import ChangeLogRetriever
 from source_aroflo.components.changes import ChangeLog
 from source_aroflo.components.files import FreshLink, StreamingFileUploader
 from source_aroflo.components.plan import ZonePlan
@@ -175,20 +176,22 @@ class AroFloComponentFactory(ModelToComponentFactory):
         states = self._connector_state_manager
         state_of = lambda stream: states.get_stream_state(stream, None)  # noqa: E731
         settings = settings_for(name, plan, config, self._stream_name_to_configured_stream, state_of)
-        change_log = self._shared_change_log(name, marker, config)
+        change_log = self._shared_change_log(name)
+        if change_log.log is None:  # the requester every zone's LastUpdate reads go through
+            requester = self.create_component(
+                HttpRequesterModel, marker["change_log_requester"], config, name="LastUpdate"
+            )
+            change_log.log = ChangeLog(requester)
         change_log.need(name, change_log_needed_from(plan, settings, SyncState.load(state_of(name)), now()))
         return ZoneSync(
             plan, settings, state_of(name), change_log, self._budget, self._message_repository, states
         )
 
-    def _shared_change_log(self, name: str, marker: Any, config: Config) -> SharedChangeLog:
-        """One LastUpdate read for every zone stream of a sync (shared_log.py); the streams built again (the
-        CDK builds them per `check`, `discover` and `read`) get a new one."""
+    def _shared_change_log(self, name: str) -> SharedChangeLog:
+        """One LastUpdate read for every zone stream and `last_update` of a sync (shared_log.py); the streams
+        built again (the CDK builds them per `check`, `discover` and `read`) get a new one."""
         if self._change_log is None or name in self._change_log.streams:
-            requester = self.create_component(
-                HttpRequesterModel, marker["change_log_requester"], config, name="LastUpdate"
-            )
-            self._change_log = SharedChangeLog(ChangeLog(requester))
+            self._change_log = SharedChangeLog()
         return self._change_log
 
     def _build_concurrent_cursor(
@@ -200,8 +203,12 @@ class AroFloComponentFactory(ModelToComponentFactory):
         return cheaper(super()._build_concurrent_cursor(model, stream_slicer, config), model)
 
     def create_simple_retriever(self, model: Any, config: Config, **kwargs: Any) -> Any:
-        """A zone stream's retriever also delivers its cursor's deletions (zone_retriever.py)."""
+        """A zone stream's retriever also delivers its cursor's deletions (zone_retriever.py); `last_update`'s
+        reads the sync's one LastUpdate read when it holds its window (change_log_retriever.py)."""
         retriever = super().create_simple_retriever(model, config, **kwargs)
+        if kwargs.get("name") == CHANGE_LOG_STREAM and type(retriever) is SimpleRetriever:
+            state = self._connector_state_manager.get_stream_state(CHANGE_LOG_STREAM, None)
+            return ChangeLogRetriever.adopt(retriever, self._shared_change_log(CHANGE_LOG_STREAM), state)
         if self._building is not None and type(retriever) is SimpleRetriever:
             retriever.__class__ = ZoneRetriever
             assert isinstance(retriever, ZoneRetriever)

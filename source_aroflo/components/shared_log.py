@@ -15,13 +15,14 @@ takes that moment as its new position, so an entry logged after it is read by th
 was visible before any zone's read of this sync began, so a full read of the zone delivers it (`seen`).
 
 Probes (`coverage.py`) are answered from the shared read when it holds the moments asked about; otherwise
-they ask AroFlo as before.
+they ask AroFlo as before. The `last_update` stream takes its window's rows, as AroFlo sent them, from the
+same read when it holds the window (`change_log_retriever.py`).
 
 >>> from datetime import UTC
 >>> t = datetime(2026, 11, 30, 9, tzinfo=UTC)
 >>> class Log:  # every zone's entries, as `ChangeLog.entries(None, after)` pages them
 ...     reads = 0
-...     def entries(self, zonename, after):
+...     def entries(self, zonename, after, rows=None):
 ...         Log.reads += 1
 ...         yield [Entry("a", t, False, "tasks"), Entry("b", t, False, "quotes")]
 >>> shared = SharedChangeLog(Log(), clock=lambda: t)  # type: ignore[arg-type]
@@ -36,15 +37,18 @@ they ask AroFlo as before.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from source_aroflo.components.changes import ChangeLog, Entry, LogWindow
 
 LOGGER = logging.getLogger("airbyte")
+SECOND = timedelta(seconds=1)
 SPAN = timedelta(days=2)  # streams further behind the median need read their own zone's entries
 
 
@@ -55,9 +59,29 @@ class SharedRead:
     after: datetime
     as_of: datetime
     by_zone: dict[str, list[Entry]]
+    rows: list[tuple[datetime | None, Mapping[str, Any]]]  # every row as AroFlo sent it, with its time
 
     def of(self, zonename: str, after: datetime) -> list[Entry]:
         return [entry for entry in self.by_zone.get(zonename.lower(), []) if entry.at > after]
+
+    def between(self, start: datetime, end: datetime) -> list[Mapping[str, Any]] | None:
+        """The rows from `start` to `end`, both included (None: a row whose time cannot be read)."""
+        if any(at is None for at, _ in self.rows):
+            return None
+        return [dict(row) for at, row in self.rows if at is not None and start <= at <= end]
+
+
+def unique_rows(rows: list[Mapping[str, Any]]) -> list[tuple[datetime | None, Mapping[str, Any]]]:
+    """Each row once (a page read by time starts again at its predecessor's last second), with its time."""
+    seen: set[str] = set()
+    unique = []
+    for row in rows:
+        key = json.dumps(row, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            entry = Entry.of({**row, "zoneid": row.get("zoneid") or "-"})  # its time, whatever its id
+            unique.append((entry.at if entry is not None else None, row))
+    return unique
 
 
 def _now() -> datetime:
@@ -69,7 +93,9 @@ class SharedChangeLog:
     """What a zone's sync reads LastUpdate with (`coverage.ChangeLogReader`); thread-safe: streams plan their
     slices in the CDK's worker threads, and the one that reads holds the others until it is done."""
 
-    log: ChangeLog
+    log: ChangeLog | None = (
+        None  # set by the first zone stream built (the `last_update` stream is built first)
+    )
     clock: Callable[[], datetime] = _now
     needs: dict[str, datetime] = field(default_factory=dict)  # stream -> the oldest entry it may need
     streams: set[str] = field(default_factory=set)  # every stream built with this log (a rebuild repeats one)
@@ -83,16 +109,21 @@ class SharedChangeLog:
             if after is not None:
                 self.needs[stream] = after
 
+    def rows(self, start: datetime, end: datetime) -> list[Mapping[str, Any]] | None:
+        """LastUpdate's rows from `start` to `end` (both included), if the shared read holds them."""
+        shared = self._shared(start - SECOND)
+        return shared.between(start, end) if shared is not None else None
+
     def since(self, zonename: str, after: datetime, now: datetime) -> LogWindow:
         shared = self._shared(after)
         if shared is None:
-            return self.log.since(zonename, after, now)
+            return self._own().since(zonename, after, now)
         return LogWindow([shared.of(zonename, after)], shared.as_of)
 
     def entries(self, zonename: str, after: datetime) -> Iterator[list[Entry]]:
         shared = self._shared(after)
         if shared is None:
-            yield from self.log.entries(zonename, after)
+            yield from self._own().entries(zonename, after)
         else:
             yield shared.of(zonename, after)
 
@@ -111,7 +142,11 @@ class SharedChangeLog:
             found = shared.by_zone.get(zonename.lower())
             if found:
                 return found[:1]
-        return self.log.probe(zonename, after, pages)
+        return self._own().probe(zonename, after, pages)
+
+    def _own(self) -> ChangeLog:
+        assert self.log is not None, "a zone stream's cursor reads the log: the first zone stream set it"
+        return self.log
 
     def _start(self) -> datetime | None:
         """Where the shared read starts: the oldest need within `SPAN` of the median one (a daily sync's
@@ -128,7 +163,7 @@ class SharedChangeLog:
         with self._lock:
             if self._read is None:
                 start = self._start()
-                if start is None or (after is not None and after < start):
+                if start is None or self.log is None or (after is not None and after < start):
                     return None
                 self._read = self._read_from(start)
             if after is not None and after < self._read.after:
@@ -136,12 +171,12 @@ class SharedChangeLog:
             return self._read
 
     def _read_from(self, start: datetime) -> SharedRead:
-        as_of = self.clock()
+        as_of, rows = self.clock(), list[Mapping[str, Any]]()
         by_zone: dict[str, list[Entry]] = {}
         # A page read by time starts again at its predecessor's last second: its entries come twice.
         seen: set[tuple[str, Entry]] = set()
-        for rows in self.log.entries(None, start):
-            for entry in rows:
+        for page in self._own().entries(None, start, rows):
+            for entry in page:
                 if (entry.zonename, entry) not in seen:
                     seen.add((entry.zonename, entry))
                     by_zone.setdefault(entry.zonename, []).append(entry)
@@ -150,4 +185,4 @@ class SharedChangeLog:
             f"LastUpdate read once for every zone: {count} entr{'y' if count == 1 else 'ies'} after "
             f"{start.isoformat()} in {len(by_zone)} zone(s)."
         )
-        return SharedRead(start, as_of, by_zone)
+        return SharedRead(start, as_of, by_zone, unique_rows(rows))

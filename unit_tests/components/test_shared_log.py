@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from source_aroflo.components.changes import Entry, LogWindow
 from source_aroflo.components.shared_log import SharedChangeLog
@@ -22,9 +23,14 @@ class Log:
         self.entries_logged = entries
         self.reads: list[tuple[str | None, datetime]] = []
 
-    def entries(self, zonename: str | None, after: datetime) -> Iterator[list[Entry]]:
+    def entries(
+        self, zonename: str | None, after: datetime, rows: list[dict[str, Any]] | None = None
+    ) -> Iterator[list[Entry]]:
         self.reads.append((zonename, after))
-        yield [e for e in self.entries_logged if e.at > after and zonename in (None, e.zonename)]
+        found = [e for e in self.entries_logged if e.at > after and zonename in (None, e.zonename)]
+        if rows is not None:
+            rows.extend(row_of(e) for e in found)
+        yield found
 
     def since(self, zonename: str, after: datetime, now: datetime) -> LogWindow:
         return LogWindow(self.entries(zonename, after), now)
@@ -32,6 +38,12 @@ class Log:
     def probe(self, zonename: str, after: datetime | None = None, pages: int = 1) -> list[Entry]:
         self.reads.append((f"probe {zonename}", after or datetime.min))
         return [e for e in self.entries_logged if e.zonename == zonename and (after is None or e.at > after)]
+
+
+def row_of(entry: Entry) -> dict[str, Any]:
+    """The row AroFlo sends for an entry."""
+    at = entry.at.strftime("%Y/%m/%d %H:%M:%S")
+    return {"zonename": entry.zonename, "zoneid": entry.record_id, "lastupdateutc": at, "isdeleted": "0"}
 
 
 def entry(record_id: str, at: datetime, zonename: str = "tasks", deleted: bool = False) -> Entry:
@@ -96,6 +108,29 @@ def test_a_daily_syncs_zones_and_a_stream_new_to_it_share_the_read():
     assert log.reads == [(None, NOW - day)]
 
 
+def test_the_last_update_streams_window_comes_from_the_same_read_when_it_holds_it():
+    log = Log([entry("t1", NOW - 9 * MINUTE), entry("s1", NOW - 5 * MINUTE, "timesheets"), entry("t2", NOW)])
+    change_log = shared(log, {"tasks": NOW - 10 * MINUTE, "last_update": NOW - 11 * MINUTE})
+    rows = change_log.rows(NOW - 9 * MINUTE, NOW - 5 * MINUTE)  # both ends included
+    assert [row["zoneid"] for row in rows or []] == ["t1", "s1"]
+    assert rows == [row_of(e) for e in log.entries_logged[:2]]  # as AroFlo sent them
+    assert change_log.rows(NOW - 11 * MINUTE, NOW) is None  # from before the read's start: read as before
+    assert log.reads == [(None, NOW - 11 * MINUTE)]
+
+
+def test_a_row_whose_time_cannot_be_read_leaves_the_window_to_aroflo():
+    class Odd(Log):
+        def entries(
+            self, zonename: str | None, after: datetime, rows: list[dict[str, Any]] | None = None
+        ) -> Iterator[list[Entry]]:
+            if rows is not None:
+                rows.append({"zonename": "tasks", "zoneid": "x", "lastupdateutc": "soon"})
+            yield []
+
+    change_log = shared(Odd([]), {"tasks": NOW - 10 * MINUTE})
+    assert change_log.rows(NOW - 5 * MINUTE, NOW) is None
+
+
 def test_nothing_is_read_for_a_sync_that_needs_no_change_log():
     log = Log([entry("t1", NOW)])
     change_log = shared(log, {})
@@ -108,7 +143,9 @@ def test_entries_paged_again_at_the_same_second_count_once():
     twice = [entry("t1", NOW), entry("t2", NOW)]
 
     class Paged(Log):
-        def entries(self, zonename: str | None, after: datetime) -> Iterator[list[Entry]]:
+        def entries(
+            self, zonename: str | None, after: datetime, rows: list[dict[str, Any]] | None = None
+        ) -> Iterator[list[Entry]]:
             self.reads.append((zonename, after))
             yield twice
             yield [*twice, entry("t3", NOW + MINUTE)]  # the next page by time starts at the same second
