@@ -8,15 +8,21 @@ real limits, right after the full read and an hour later (README.md)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from aroflo_sandbox.server import Sandbox
 from aroflo_testing.harness import RELAXED_LIMITS, Run, SandboxClient, latest_states, sync
+from source_aroflo.components.shared_log import SharedChangeLog
 
 pytestmark = pytest.mark.runs_for(30)
 CHANGE_LOG_STREAM = "last_update"
+
+
+def records(run: Run, stream: str) -> list[str]:
+    return sorted(json.dumps(record, sort_keys=True) for record in run.records.get(stream, []))
 
 
 def run_sync(sandbox: Sandbox, folder: Any, states: list[dict[str, Any]] | None) -> Run:
@@ -25,7 +31,9 @@ def run_sync(sandbox: Sandbox, folder: Any, states: list[dict[str, Any]] | None)
     return run
 
 
-def test_an_idle_sync_after_a_full_read_costs_at_most_5_calls_and_sends_no_zone_record_again(tmp_path):
+def test_an_idle_sync_after_a_full_read_costs_at_most_5_calls_and_sends_no_zone_record_again(
+    tmp_path, monkeypatch
+):
     with Sandbox(port=0, scale=0.1, seed=29) as sandbox:
         control = SandboxClient(sandbox)
         control.reset()
@@ -42,6 +50,7 @@ def test_an_idle_sync_after_a_full_read_costs_at_most_5_calls_and_sends_no_zone_
         states = latest_states(first)
         for n in (1, 2):
             control.post("reset_stats")
+            before = states
             idle = run_sync(sandbox, tmp_path / f"idle{n}", states)
             states = latest_states(idle, previous=states)
             stats = control.stats()
@@ -50,3 +59,10 @@ def test_an_idle_sync_after_a_full_read_costs_at_most_5_calls_and_sends_no_zone_
             assert stats["requests"] <= 5, stats["by_zone"]
             # One read of the change log for every zone and the `last_update` stream.
             assert stats["by_zone"]["lastupdate"] == 1, stats["by_zone"]
+            # ... whose records are those its own read of LastUpdate gives, from the same state.
+            with monkeypatch.context() as patch:
+                patch.setattr(SharedChangeLog, "rows", lambda self, start, end: None)
+                control.post("reset_stats")
+                own = run_sync(sandbox, tmp_path / f"own{n}", before)
+                assert control.stats()["by_zone"]["lastupdate"] == 2
+            assert records(own, CHANGE_LOG_STREAM) == records(idle, CHANGE_LOG_STREAM) != []
