@@ -66,14 +66,13 @@ from source_aroflo.components.sync_state import SyncState
 from source_aroflo.components.zone_retriever import ZoneRetriever
 
 SYNC_MARKER = "aroflo_sync"
+FILES_MARKER = "aroflo_files"
+PAGINATOR_SPLITS = "windows_split_by_paginator"
 
 
 def now() -> datetime:
+    """When the streams are built: where a first full read's overlap starts (`change_log_needed_from`)."""
     return datetime.now(UTC)
-
-
-FILES_MARKER = "aroflo_files"
-PAGINATOR_SPLITS = "windows_split_by_paginator"
 
 
 class WiringError(ValueError):
