@@ -24,10 +24,13 @@ from airbyte_cdk.sources.declarative.concurrent_declarative_source import Concur
 from aroflo_client.budget import ALLOWANCE_HEADER
 from aroflo_client.paging import MAX_PAGE_SIZE
 from source_aroflo.components.attachments import NewDocuments
+from source_aroflo.components.change_log_cursor import ChangeLogCursor
+from source_aroflo.components.change_log_retriever import ChangeLogRetriever
 from source_aroflo.components.changes import ZONE as LAST_UPDATE_ZONE
 from source_aroflo.components.factory import CHANGE_LOG_STREAM, AroFloComponentFactory, WiringError
 from source_aroflo.components.files import StreamingFileUploader
 from source_aroflo.components.paginators import AroFloPaginator
+from source_aroflo.components.shared_log import SharedChangeLog
 from source_aroflo.components.sync import ZoneSync
 from source_aroflo.components.zone_retriever import ZoneRetriever
 from source_aroflo.source import SourceAroflo
@@ -91,7 +94,7 @@ def test_every_zone_stream_and_its_parts_got_its_sync(source_streams):
     for name, stream in streams.items():
         cursor, retriever = parts(stream)
         if name == CHANGE_LOG_STREAM:
-            assert not isinstance(cursor, ZoneSync) and type(retriever) is not ZoneRetriever
+            assert not isinstance(cursor, ZoneSync) and type(retriever) is ChangeLogRetriever
             assert retriever.paginator.pagination_strategy.sync is None
             continue
         assert isinstance(cursor, ZoneSync) and cursor.plan.stream == name
@@ -151,3 +154,16 @@ def test_a_file_uploader_built_outside_a_zone_stream_is_an_error(source_streams)
     _, factory = source_streams
     with pytest.raises(WiringError, match="file_uploader belongs to a zone stream"):
         factory.create_file_uploader(SimpleNamespace(filename_extractor="{{ record.name }}"), CONFIG)
+
+
+def test_every_zone_stream_shares_one_change_log_read_and_a_rebuild_gets_a_new_one():
+    source = SourceAroflo(catalog=catalog(True), config=CONFIG, state=None)
+    built_streams = [{stream.name: stream for stream in source.streams(CONFIG)} for _ in range(2)]
+    first, again = ({name: stream.cursor for name, stream in streams.items()} for streams in built_streams)
+    for streams, cursors in zip(built_streams, (first, again), strict=True):
+        assert isinstance(cursors.pop(CHANGE_LOG_STREAM), ChangeLogCursor)  # the CDK's, cheaper per record
+        logs = {id(cursor._planner.change_log): cursor._planner.change_log for cursor in cursors.values()}
+        assert [type(log) for log in logs.values()] == [SharedChangeLog]  # one, for every zone stream
+        retriever = parts(streams[CHANGE_LOG_STREAM])[1]
+        assert isinstance(retriever, ChangeLogRetriever) and retriever.shared is next(iter(logs.values()))
+    assert first["tasks"]._planner.change_log is not again["tasks"]._planner.change_log

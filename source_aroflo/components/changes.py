@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -42,6 +42,7 @@ class Entry:
     record_id: str
     at: datetime
     deleted: bool
+    zonename: str = field(default="", compare=False, repr=False)  # which zone's log: a shared read's key
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> Entry | None:
@@ -53,7 +54,17 @@ class Entry:
             at = datetime.strptime(text, "%Y/%m/%d %H:%M:%S").replace(tzinfo=UTC)
         except ValueError:
             return None
-        return cls(record_id, at, str(row.get("isdeleted", "0")).strip().lower() in ("1", "true"))
+        deleted = str(row.get("isdeleted", "0")).strip().lower() in ("1", "true")
+        return cls(record_id, at, deleted, str(row.get("zonename") or "").strip().lower())
+
+
+@dataclass(frozen=True)
+class LogWindow:
+    """A zone's entries after a moment (pages, oldest first), complete up to `as_of`: the moment their read
+    began, which becomes the zone's position once they are all fetched."""
+
+    pages: Iterable[list[Entry]]
+    as_of: datetime
 
 
 @dataclass
@@ -62,7 +73,9 @@ class ChangeLog:
 
     requester: Requester
 
-    def _page(self, where: list[str], page: int, page_size: int) -> list[Entry]:
+    def _page(
+        self, where: list[str], page: int, page_size: int, rows: list[Mapping[str, Any]] | None = None
+    ) -> list[Entry]:
         response = self.requester.send_request(
             request_headers={ALLOWANCE_HEADER: Allowance.FREE},
             request_params={
@@ -73,30 +86,40 @@ class ChangeLog:
                 "pageSize": str(page_size),
             },
         )
-        rows = Envelope.read(response).records(ZONE)
-        return [entry for entry in map(Entry.of, rows) if entry is not None]
+        found = Envelope.read(response).records(ZONE)
+        if rows is not None:
+            rows.extend(found)
+        return [entry for entry in map(Entry.of, found) if entry is not None]
 
-    def entries(self, zonename: str, after: datetime) -> Iterator[list[Entry]]:
-        """Pages of the zone's entries later than `after` (exclusive), oldest first."""
-        zone_clause = f"and|zonename|=|{zonename}"
+    def entries(
+        self, zonename: str | None, after: datetime, rows: list[Mapping[str, Any]] | None = None
+    ) -> Iterator[list[Entry]]:
+        """Pages of the zone's entries later than `after` (exclusive), oldest first; every zone's when
+        `zonename` is None (the sync's shared read, `shared_log.py`, which also keeps the `rows` as AroFlo
+        sent them: the `last_update` stream's records)."""
+        zone_clause = [f"and|zonename|=|{zonename}"] if zonename else []
         page, by_number = 1, False
         while True:
-            where = [zone_clause, f"and|lastupdateutc|>|{after.strftime(WHERE_TIME)}"]
-            rows = self._page(where, page, PAGE_SIZE)
-            if not by_number and any(a.at > b.at for a, b in itertools.pairwise(rows)):
+            where = [*zone_clause, f"and|lastupdateutc|>|{after.strftime(WHERE_TIME)}"]
+            found = self._page(where, page, PAGE_SIZE, rows)
+            if not by_number and any(a.at > b.at for a, b in itertools.pairwise(found)):
                 LOGGER.warning(
-                    f"AroFlo returned LastUpdate entries of {zonename} out of order; reading the rest of the "
-                    f"window by page number."
+                    f"AroFlo returned LastUpdate entries of {zonename or 'every zone'} out of order; reading "
+                    f"the rest of the window by page number."
                 )
                 by_number = True
-            yield rows
-            if len(rows) < PAGE_SIZE:
+            yield found
+            if len(found) < PAGE_SIZE:
                 return
-            newest = max(entry.at for entry in rows)
+            newest = max(entry.at for entry in found)
             if not by_number and newest - SECOND > after:
                 after, page = newest - SECOND, 1  # the newest second again: entries that share it
             else:
                 page += 1
+
+    def since(self, zonename: str, after: datetime, now: datetime) -> LogWindow:
+        """The zone's entries after `after`, read from `now` on (lazily, as the sync plans its fetches)."""
+        return LogWindow(self.entries(zonename, after), now)
 
     def probe(self, zonename: str, after: datetime | None = None, pages: int = 1) -> list[Entry]:
         """The zone's first entries (after a moment): evidence that LastUpdate logs the zone."""

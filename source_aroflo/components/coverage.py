@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from source_aroflo.components.changes import Entry
+from source_aroflo.components.changes import Entry, LogWindow
 from source_aroflo.components.sync_run import ZoneRun
 from source_aroflo.components.sync_state import parse_iso
 
@@ -34,9 +34,13 @@ class Probe(Protocol):
 
 
 class ChangeLogReader(Probe, Protocol):
-    """What the sync reads LastUpdate with (`changes.ChangeLog`)."""
+    """What the sync reads LastUpdate with: one read for every zone (`shared_log.SharedChangeLog`)."""
 
     def entries(self, zonename: str, after: datetime) -> Iterator[list[Entry]]: ...
+
+    def since(self, zonename: str, after: datetime, now: datetime) -> LogWindow: ...
+
+    def seen(self, zonename: str, after: datetime) -> list[Entry]: ...
 
 
 def logged(change_log: Probe, zonename: str, newest: tuple[str, str] | None) -> tuple[bool, str]:

@@ -30,6 +30,7 @@ members this relies on are listed, each with its test, in `cdk_private.py`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, get_type_hints
 
@@ -47,22 +48,32 @@ from airbyte_cdk.sources.declarative.models.declarative_component_schema import 
 )
 from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.declarative.retrievers.simple_retriever import SimpleRetriever
-from airbyte_cdk.sources.streams.concurrent.cursor import Cursor
+from airbyte_cdk.sources.streams.concurrent.cursor import ConcurrentCursor, Cursor
 from airbyte_cdk.sources.types import Config
 
 from aroflo_client import limits
 from aroflo_client.budget import DailyBudget
+from source_aroflo.components.change_log_cursor import ISO_FORMAT, ChangeLogCursor
+from source_aroflo.components.change_log_retriever import ChangeLogRetriever
 from source_aroflo.components.changes import ChangeLog
 from source_aroflo.components.files import FreshLink, StreamingFileUploader
 from source_aroflo.components.plan import ZonePlan
+from source_aroflo.components.shared_log import SharedChangeLog
 from source_aroflo.components.stream_parameters import check_parameters
 from source_aroflo.components.sync import ZoneSync
+from source_aroflo.components.sync_plan import change_log_needed_from
 from source_aroflo.components.sync_settings import CHANGE_LOG_STREAM, settings_for
+from source_aroflo.components.sync_state import SyncState
 from source_aroflo.components.zone_retriever import ZoneRetriever
 
 SYNC_MARKER = "aroflo_sync"
 FILES_MARKER = "aroflo_files"
 PAGINATOR_SPLITS = "windows_split_by_paginator"
+
+
+def now() -> datetime:
+    """When the streams are built: where a first full read's overlap starts (`change_log_needed_from`)."""
+    return datetime.now(UTC)
 
 
 class WiringError(ValueError):
@@ -95,8 +106,37 @@ def declared_fields(component_class: type) -> frozenset[str]:
     return frozenset(get_type_hints(component_class))
 
 
+def first_input_format(model: DeclarativeStreamModel) -> str | None:
+    """The format a `DatetimeBasedCursor` parses records' values with first (the CDK tries
+    `cursor_datetime_formats`, then `datetime_format`)."""
+    cursor = model.incremental_sync
+    formats = [
+        *(getattr(cursor, "cursor_datetime_formats", None) or []),
+        getattr(cursor, "datetime_format", None),
+    ]
+    return formats[0]
+
+
+def cheaper(cursor: Cursor, model: DeclarativeStreamModel) -> Cursor:
+    """The CDK's `ConcurrentCursor` as a `ChangeLogCursor` where its records' values are compared as text."""
+    if type(cursor) is ConcurrentCursor and first_input_format(model) == ISO_FORMAT:
+        return ChangeLogCursor.adopt(cursor)
+    return cursor
+
+
+def checked_wiring(name: str, sync: ZoneSync, stream: Any, wired: set[str]) -> frozenset[str]:
+    """The parts of a zone stream that got its cursor; one that should have and did not is an error."""
+    if getattr(stream, "cursor", None) is sync:
+        wired.add("cursor")
+    missing = sorted(parts_needing_sync(sync.plan) - wired)
+    if missing:
+        raise WiringError(f"Stream {name}: {', '.join(missing)} did not get the stream's sync cursor.")
+    return frozenset(wired)
+
+
 class AroFloComponentFactory(ModelToComponentFactory):
     _budget: DailyBudget
+    _change_log: SharedChangeLog | None
     _building: ZoneSync | None
     _wired: set[str]
     wiring: dict[str, frozenset[str]]  # stream -> the parts that got its cursor (the tests read it)
@@ -110,6 +150,7 @@ class AroFloComponentFactory(ModelToComponentFactory):
         factory._budget = DailyBudget(reserve=int(config.get("daily_call_reserve") or 0))
         factory._api_budget = limits.api_budget()  # what the manifest's `api_budget` would build
         factory._building = None
+        factory._change_log = None
         factory.wiring = {}
         return factory
 
@@ -134,43 +175,47 @@ class AroFloComponentFactory(ModelToComponentFactory):
         finally:
             sync, self._building = self._building, None
         if sync is not None:
-            self._check_wired(name, sync, stream)
+            self.wiring[name] = checked_wiring(name, sync, stream, self._wired)
         return stream
 
     def _zone_sync(self, name: str, parameters: Mapping[str, Any], marker: Any, config: Config) -> ZoneSync:
         plan = ZonePlan.from_parameters(parameters)
-        requester = self.create_component(
-            HttpRequesterModel, marker["change_log_requester"], config, name=f"{name} (LastUpdate)"
-        )
-        catalog, states = self._stream_name_to_configured_stream, self._connector_state_manager
+        states = self._connector_state_manager
+        state_of = lambda stream: states.get_stream_state(stream, None)  # noqa: E731
+        settings = settings_for(name, plan, config, self._stream_name_to_configured_stream, state_of)
+        change_log = self._shared_change_log(name)
+        if change_log.log is None:  # the requester every zone's LastUpdate reads go through
+            requester = self.create_component(
+                HttpRequesterModel, marker["change_log_requester"], config, name="LastUpdate"
+            )
+            change_log.log = ChangeLog(requester)
+        change_log.need(name, change_log_needed_from(plan, settings, SyncState.load(state_of(name)), now()))
         return ZoneSync(
-            plan=plan,
-            settings=settings_for(
-                name, plan, config, catalog, lambda other: states.get_stream_state(other, None)
-            ),
-            stream_state=states.get_stream_state(name, None),
-            change_log=ChangeLog(requester),
-            budget=self._budget,
-            message_repository=self._message_repository,
-            state_manager=self._connector_state_manager,
+            plan, settings, state_of(name), change_log, self._budget, self._message_repository, states
         )
 
-    def _check_wired(self, name: str, sync: ZoneSync, stream: Any) -> None:
-        if getattr(stream, "cursor", None) is sync:
-            self._wired.add("cursor")
-        missing = sorted(parts_needing_sync(sync.plan) - self._wired)
-        if missing:
-            raise WiringError(f"Stream {name}: {', '.join(missing)} did not get the stream's sync cursor.")
-        self.wiring[name] = frozenset(self._wired)
+    def _shared_change_log(self, name: str) -> SharedChangeLog:
+        """One LastUpdate read for every zone stream and `last_update` of a sync (shared_log.py); the streams
+        built again (the CDK builds them per `check`, `discover` and `read`) get a new one."""
+        if self._change_log is None or name in self._change_log.streams:
+            self._change_log = SharedChangeLog()
+        return self._change_log
 
     def _build_concurrent_cursor(
         self, model: DeclarativeStreamModel, stream_slicer: Any, config: Config
     ) -> Cursor:
-        return self._building or super()._build_concurrent_cursor(model, stream_slicer, config)
+        """A zone stream's `ZoneSync`; the LastUpdate stream's the CDK's, cheaper per record."""
+        if self._building is not None:
+            return self._building
+        return cheaper(super()._build_concurrent_cursor(model, stream_slicer, config), model)
 
     def create_simple_retriever(self, model: Any, config: Config, **kwargs: Any) -> Any:
-        """A zone stream's retriever also delivers its cursor's deletions (zone_retriever.py)."""
+        """A zone stream's retriever also delivers its cursor's deletions (zone_retriever.py); `last_update`'s
+        reads the sync's one LastUpdate read when it holds its window (change_log_retriever.py)."""
         retriever = super().create_simple_retriever(model, config, **kwargs)
+        if kwargs.get("name") == CHANGE_LOG_STREAM and type(retriever) is SimpleRetriever:
+            state = self._connector_state_manager.get_stream_state(CHANGE_LOG_STREAM, None)
+            return ChangeLogRetriever.adopt(retriever, self._shared_change_log(CHANGE_LOG_STREAM), state)
         if self._building is not None and type(retriever) is SimpleRetriever:
             retriever.__class__ = ZoneRetriever
             assert isinstance(retriever, ZoneRetriever)

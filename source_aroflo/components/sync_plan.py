@@ -34,10 +34,13 @@ from typing import Any, Protocol
 from aroflo_client.budget import Allowance
 from source_aroflo.components import full_read as progress
 from source_aroflo.components.change_plan import BATCH, plan_changes
+from source_aroflo.components.changes import Entry
 from source_aroflo.components.coverage import ChangeLogReader, Coverage
 from source_aroflo.components.partitions import PartitionRegistry, Read
+from source_aroflo.components.plan import ZonePlan
 from source_aroflo.components.sync_run import ZoneRun
-from source_aroflo.components.sync_state import Window, iso
+from source_aroflo.components.sync_settings import SyncSettings
+from source_aroflo.components.sync_state import SyncState, Window, iso
 from source_aroflo.components.zone_slice import DELETED, FETCH, FULL, WINDOW, ZoneSlice
 
 LOGGER = logging.getLogger("airbyte")
@@ -49,6 +52,27 @@ class Singles(Protocol):
 
 def _nothing() -> None:
     """A sync with nothing to read for the stream: its state stays as it was."""
+
+
+def change_log_needed_from(
+    plan: ZonePlan, settings: SyncSettings, state: SyncState, now: datetime
+) -> datetime | None:
+    """Where this sync may read the zone's change log from, so that one read serves every zone
+    (`shared_log.py`): its changes since the position, the deletions since an unfinished full read began, or,
+    before a first full read, the entries of the overlap that read delivers (`SyncPlanner.full_read`)."""
+    if plan.change_log is None or not settings.incremental:
+        return None
+    if state.full_read is not None:
+        return state.full_read.started - settings.overlap
+    return (state.position or now) - settings.overlap
+
+
+def logged_before(run: ZoneRun, change_log: ChangeLogReader, now: datetime) -> list[Entry]:
+    """The zone's entries of the next sync's overlap that were logged before a full read beginning `now`: it
+    delivers their changes, so the next sync need not fetch them (an entry logged later still is)."""
+    if run.plan.change_log is None or not run.settings.incremental:
+        return []
+    return change_log.seen(run.plan.change_log, now - run.settings.overlap)
 
 
 @dataclass
@@ -99,13 +123,28 @@ class SyncPlanner:
     # ---- the ways ------------------------------------------------------------------------------------------
     def full_read(self, now: datetime, keep_ids: bool) -> Iterator[ZoneSlice]:
         self.run.start_full_read(now, keep_ids)
-        self.finish = _nothing
+        self.run.covers(logged_before(self.run, self.change_log, now))
+        self.finish = self.look_for_evidence
         yield self.whole_zone(page=1)
+
+    def look_for_evidence(self) -> None:
+        """A full read is finished: whether LastUpdate logs the zone is asked now, its newest update just
+        seen, rather than by the next sync (which then only reads the change log once for every zone). A
+        documents stream asks once uploads are shown to change their parents (`sync.ZoneSync._choose`)."""
+        run = self.run
+        finished = run.read_in_full and run.settings.incremental and run.ledger is None
+        if finished and run.plan.change_log and not run.state.covered:
+            try:
+                self.coverage.covered()
+            except Exception as error:  # the read is done and must be saved: the next sync asks again
+                LOGGER.warning(
+                    f"{self._name}: whether LastUpdate logs the zone is asked next sync ({error})."
+                )
 
     def resume(self, deletions: Callable[[], int | None]) -> Iterator[ZoneSlice]:
         assert self.run.state.full_read is not None
         full_read = self.run.resume_full_read(progress.pages_back(self.run.state.full_read, deletions))
-        self.finish = _nothing
+        self.finish = self.look_for_evidence
         LOGGER.info(
             f"{self._name}: continuing the full read started {iso(full_read.started)} "
             f"at page {full_read.page} of {full_read.page_size} records"
@@ -154,8 +193,9 @@ class SyncPlanner:
         run, plan, settings = self.run, self.run.plan, self.run.settings
         assert plan.change_log is not None and run.state.position is not None
         since = run.state.position - settings.overlap
+        window = self.change_log.since(plan.change_log, since, now)
         changes = plan_changes(
-            self.change_log.entries(plan.change_log, since),
+            window.pages,
             recent=run.state.recent,
             since=since,
             retry=run.ledger.failed_parents() if run.ledger is not None else set(),
@@ -175,11 +215,11 @@ class SyncPlanner:
                 f"is cheaper (its {run.state.records} records: {calls} calls)."
             )
             # Every entry read here is older than the re-read: the next overlap need not fetch them.
-            run.reread_covers = {entry.record_id: iso(entry.at) for entry in changes.wanted}
+            run.covers(changes.wanted)
             yield from self.full_read(now, keep_ids=plan.keeps_ids)
             return
         LOGGER.info(f"{self._name}: {changes.summary(iso(since))}")
-        self.finish = lambda: run.advance(now)
+        self.finish = lambda: run.advance(window.as_of)
         allowance = Allowance.SECONDARY if changes.singles else Allowance.DAILY
         for group in changes.groups:
             named = {entry.record_id: iso(entry.at) for entry in group}

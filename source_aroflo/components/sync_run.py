@@ -28,6 +28,7 @@ from typing import Any
 from airbyte_cdk.sources.types import Record
 
 from source_aroflo.components import full_read as progress
+from source_aroflo.components.changes import Entry
 from source_aroflo.components.deletions import KeptIds, gone_since
 from source_aroflo.components.document_ledger import DocumentLedger
 from source_aroflo.components.partitions import Read
@@ -39,6 +40,15 @@ from source_aroflo.components.zone_slice import DELETED, FETCH, FULL
 LOGGER = logging.getLogger("airbyte")
 
 
+def latest(*times: Mapping[str, str]) -> dict[str, str]:
+    """Each id's latest time of these maps of id -> ISO time (such text orders as the moments)."""
+    merged: dict[str, str] = {}
+    for each in times:
+        for record_id, at in each.items():
+            merged[record_id] = max(at, merged.get(record_id, at))
+    return merged
+
+
 @dataclass
 class ZoneRun:
     plan: ZonePlan
@@ -48,7 +58,7 @@ class ZoneRun:
     ids: KeptIds | None = None  # ids of the running full read, when kept for finding deletions
     count: int = 0  # records the running full read found in this sync
     base: int = 0  # ... and in the syncs before, when it was resumed
-    reread_covers: dict[str, str] = field(default_factory=dict)  # log entries a re-read of this sync delivers
+    covered: dict[str, str] = field(default_factory=dict)  # log entries this sync's full read delivers
     read_in_full: bool = False  # a full read of the zone finished in this sync
 
     # ---- a full read ---------------------------------------------------------------------------------------
@@ -56,6 +66,11 @@ class ZoneRun:
         self._full_read(FullRead(started=now, page_size=self.settings.page_size))
         self.ids = KeptIds() if keep_ids else None
         return self._running()
+
+    def covers(self, entries: Iterable[Entry]) -> None:
+        """The running full read delivers these entries' changes: once it finishes, the next sync's overlap
+        does not fetch them again (a later entry of the same record still is)."""
+        self.covered = latest(self.covered, *({entry.record_id: iso(entry.at)} for entry in entries))
 
     def resume_full_read(self, pages_back: int) -> FullRead:
         saved = self._running()
@@ -120,17 +135,14 @@ class ZoneRun:
 
     def read_closed(self, read: Read) -> None:
         if read.kind == FETCH:
-            recent = dict(self.state.recent)
-            for record_id, at in read.changes.items():
-                recent[record_id] = max(at, recent.get(record_id, at))
-            self.state = self.state.but(recent=recent)
+            self.state = self.state.but(recent=latest(self.state.recent, read.changes))
         elif read.kind == FULL and self.state.full_read is not None and not self._running().windows:
             self._finish_full_read(self._running())
 
     def _finish_full_read(self, full_read: FullRead) -> None:
         keep = self.ids is not None and not self.state.covered
         position = max(full_read.started, self.state.position or full_read.started)
-        recent = {**self.state.recent, **self.reread_covers}
+        recent = latest(self.state.recent, self.covered)
         self.state = self.state.but(
             records=self.base + self.count,
             full_read=None,

@@ -18,7 +18,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from aroflo_client.budget import DailyBudget
 from aroflo_client.envelope import Envelope
-from source_aroflo.components.changes import Entry
+from source_aroflo.components.changes import Entry, LogWindow
 from source_aroflo.components.plan import ZonePlan
 from source_aroflo.components.sync import SyncSettings, ZoneSync
 from source_aroflo.components.sync_state import SyncState, pack_ids, unpack_ids
@@ -67,6 +67,13 @@ class FakeChangeLog:
     def entries(self, zonename: str, after: datetime) -> Iterator[list[Entry]]:
         self.reads.append((zonename, after))
         yield [e for e in self._entries if e.at > after]
+
+    def since(self, zonename: str, after: datetime, now: datetime) -> LogWindow:
+        return LogWindow(self.entries(zonename, after), now)
+
+    def seen(self, zonename: str, after: datetime) -> list[Entry]:
+        """The entries logged so far (a full read starting now delivers them)."""
+        return [e for e in self._entries if e.at > after]
 
     def probe(self, zonename: str, after: datetime | None = None, pages: int = 1) -> list[Entry]:
         return [e for e in self._probe if after is None or e.at > after]
