@@ -44,7 +44,7 @@ from airbyte_cdk.entrypoint import AirbyteEntrypoint
 from airbyte_cdk.exception_handler import assemble_uncaught_exception
 from airbyte_cdk.logger import AirbyteLogFormatter
 from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
-from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
+from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, update_secrets
 
 from aroflo_sandbox.server import Sandbox
 from aroflo_sandbox.zones import ZONES
@@ -259,15 +259,22 @@ CONNECTOR_PACKAGES = ("source_aroflo", "aroflo_client")
 
 
 def clear_connector_caches() -> None:
-    """Empty every `functools.cache` of the connector's modules, as a new process starts: some of them log
-    once per process (normalize.py's warnings about values that do not read as their type), and a run in
-    this process must log what a new process would, not what an earlier run already did."""
+    """Empty every `functools.cache` of the connector's modules and the list of secrets to mask, as a new
+    process starts: some caches log once per process (normalize.py's warnings about values that do not read
+    as their type), and a run in this process must log what a new process would, not what an earlier run
+    already did or masked."""
     for name, module in list(sys.modules.items()):
         if module is None or name.split(".")[0] not in CONNECTOR_PACKAGES:
             continue
         for value in list(vars(module).values()):
             if callable(getattr(value, "cache_clear", None)) and hasattr(value, "__wrapped__"):
                 value.cache_clear()
+    # The values the CDK masks in log lines are per process too: a value an earlier test of this worker
+    # registered (a unit test's one-letter credential) would mask letters in this run's messages.
+    update_secrets([])
+    signing = sys.modules.get("aroflo_client.signing")
+    if signing is not None:
+        signing._registered.clear()  # register_secrets' memory of what it gave the CDK
 
 
 def run_in_process(args: list[str], staging: Path | None = None, unlimited_call_rate: bool = False) -> Run:

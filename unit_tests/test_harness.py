@@ -9,7 +9,9 @@ import types
 from pathlib import Path
 
 import pytest
+from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets
 
+from aroflo_client.signing import register_secrets
 from aroflo_sandbox.limits import Limits
 from aroflo_sandbox.server import Sandbox
 from aroflo_testing.harness import RELAXED_LIMITS, clear_connector_caches, read, read_in_process
@@ -27,6 +29,18 @@ def test_a_run_in_process_logs_what_a_new_process_would(monkeypatch: pytest.Monk
     clear_connector_caches()
     module.warn_once("tasks.x is not a number")
     assert logged == ["tasks.x is not a number"] * 2
+
+
+def test_a_run_in_process_masks_only_its_own_secrets():
+    """A secret an earlier test of this worker registered (a one-letter credential) would mask that letter in
+    every message of a later run in this process: before each run the list is emptied, as in a new process."""
+    register_secrets("s")
+    assert filter_secrets("sandbox") == "****andbox"
+    clear_connector_caches()
+    assert filter_secrets("sandbox") == "sandbox"
+    register_secrets("s")  # and registered again after, as a new process would
+    assert filter_secrets("sandbox") == "****andbox"
+    clear_connector_caches()
 
 
 def test_an_unpaced_run_needs_a_sandbox_without_aroflos_short_limits(tmp_path: Path):
