@@ -110,7 +110,33 @@ def to_boolean(value: Any) -> bool:
     raise Unreadable(value)
 
 
+# Plain decimal text, `-12` or `296.7600`, in ASCII digits: read without Decimal where that gives the same.
+_PLAIN_NUMBER = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
+
+
 def to_number(value: Any, integer: bool) -> int | float:
+    """AroFlo's decimal text as a JSON number: integral values an int, others the double that is exactly it.
+
+    >>> to_number("296.7600", integer=False), to_number("-12.00", integer=True), to_number(" 7 ", True)
+    (296.76, -12, 7)
+    >>> to_number("0.1234567890123456789", integer=False)
+    Traceback (most recent call last):
+    ...
+    source_aroflo.components.normalize.Unreadable: 0.1234567890123456789
+    """
+    if type(value) is str and (plain := _PLAIN_NUMBER.fullmatch(value.strip())):
+        sign, whole, fraction = plain.groups()
+        fraction = (fraction or "").rstrip("0")
+        if not fraction:
+            return int(whole) if not sign else -int(whole)
+        # At most 15 significant digits: the double nearest the decimal prints back as it (DBL_DIG), which is
+        # the exactness check below; more digits take that check.
+        if not integer and len(whole.lstrip("0")) + len(fraction) <= 15 and len(fraction) <= 15:
+            return float(f"{sign}{whole}.{fraction}")
+    return _to_number(value, integer)
+
+
+def _to_number(value: Any, integer: bool) -> int | float:
     if isinstance(value, bool):
         raise Unreadable(value)
     try:
@@ -309,26 +335,31 @@ def object_converter(
     }
     stamps_expiry = "url_expires_at" in properties
     types_custom_value = all(key in properties for key in TYPED_VALUES)
+    # The fields whose strings are typed; a text field's string (most of a record) is not looked at.
+    typed_strings = tuple((key, read_string) for key, (_, read_string) in fields.items() if read_string)
+
+    def read_into(record: MutableMapping[str, Any], key: str, read: Convert, value: Any) -> None:
+        try:
+            record[key] = read(value)
+        except Unreadable:
+            declared = properties[key].get("format") or "/".join(sorted(_types(properties[key]) - {"null"}))
+            _log_unreadable(f"{path}{key}", declared)
 
     def convert(record: MutableMapping[str, Any]) -> None:
-        for key, value in list(record.items()):
-            readers = fields.get(key)
-            if readers is None:
-                if undeclared is not None:
+        if undeclared is not None and not fields.keys() >= record.keys():
+            for key in record:
+                if key not in fields:
                     undeclared(f"{path}{key}")  # a field AroFlo added later: passed on as sent
-                continue
-            read, read_string = readers
+        # Values that are not strings (None, numbers, joined objects and lists), taken before any is typed.
+        others = [key for key, value in record.items() if type(value) is not str]
+        for key, read_string in typed_strings:
+            value = record.get(key)
             if type(value) is str:
-                if read_string is None:
-                    continue  # text: most of a record, as sent
-                read = read_string
-            try:
-                record[key] = read(value)
-            except Unreadable:
-                declared = properties[key].get("format") or "/".join(
-                    sorted(_types(properties[key]) - {"null"})
-                )
-                _log_unreadable(f"{path}{key}", declared)
+                read_into(record, key, read_string, value)
+        for key in others:
+            readers = fields.get(key)
+            if readers is not None:
+                read_into(record, key, readers[0], record[key])
         url = record.get("url")
         if stamps_expiry and isinstance(url, str):
             record["url_expires_at"] = url_expiry(url)
