@@ -358,31 +358,26 @@ def object_converter(
     }
     stamps_expiry = "url_expires_at" in properties
     types_custom_value = all(key in properties for key in TYPED_VALUES)
-    # The fields whose strings are typed; a text field's string (most of a record) is not looked at.
-    typed_strings = tuple((key, read_string) for key, (_, read_string) in fields.items() if read_string)
-
-    def read_into(record: MutableMapping[str, Any], key: str, read: Convert, value: Any) -> None:
-        try:
-            record[key] = read(value)
-        except Unreadable:
-            declared = properties[key].get("format") or "/".join(sorted(_types(properties[key]) - {"null"}))
-            _log_unreadable(f"{path}{key}", declared)
 
     def convert(record: MutableMapping[str, Any]) -> None:
-        if undeclared is not None and not fields.keys() >= record.keys():
-            for key in record:
-                if key not in fields:
-                    undeclared(f"{path}{key}")  # a field AroFlo added later: passed on as sent
-        # Values that are not strings (None, numbers, joined objects and lists), taken before any is typed.
-        others = [key for key, value in record.items() if type(value) is not str]
-        for key, read_string in typed_strings:
-            value = record.get(key)
-            if type(value) is str:
-                read_into(record, key, read_string, value)
-        for key in others:
+        for key, value in list(record.items()):
             readers = fields.get(key)
-            if readers is not None:
-                read_into(record, key, readers[0], record[key])
+            if readers is None:
+                if undeclared is not None:
+                    undeclared(f"{path}{key}")  # a field AroFlo added later: passed on as sent
+                continue
+            read, read_string = readers
+            if type(value) is str:
+                if read_string is None:
+                    continue  # text: most of a record, as sent
+                read = read_string
+            try:
+                record[key] = read(value)
+            except Unreadable:
+                declared = properties[key].get("format") or "/".join(
+                    sorted(_types(properties[key]) - {"null"})
+                )
+                _log_unreadable(f"{path}{key}", declared)
         url = record.get("url")
         if stamps_expiry and isinstance(url, str):
             record["url_expires_at"] = url_expiry(url)
