@@ -25,6 +25,9 @@ class StampChangePosition(RecordStep):
     config: Config
     parameters: InitVar[Mapping[str, Any]]
     _id_field: str = field(init=False, default="")
+    # The last slice seen and what it says (its changes, its as_of): a page's records share one slice object,
+    # so it is read once per slice, not once per record. One tuple, swapped whole: worker threads share it.
+    _last: tuple[object, Mapping[str, str] | None, str | None] | None = field(init=False, default=None)
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._id_field = record_id_field(parameters) or ""
@@ -32,6 +35,10 @@ class StampChangePosition(RecordStep):
     def apply(self, record: dict[str, Any], stream_slice: StreamSlice | None) -> None:
         if stream_slice is None:
             return
-        read = ZoneSlice.of(stream_slice)
-        at = read.changes.get(str(record.get(self._id_field))) if read.changes else None
-        record[CURSOR_FIELD] = at or read.as_of
+        last = self._last
+        if last is None or last[0] is not stream_slice:
+            read = ZoneSlice.of(stream_slice)
+            last = self._last = (stream_slice, read.changes or None, read.as_of)
+        _, changes, as_of = last
+        at = changes.get(str(record.get(self._id_field))) if changes else None
+        record[CURSOR_FIELD] = at or as_of

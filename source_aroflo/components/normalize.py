@@ -99,6 +99,29 @@ def to_datetime(value: Any, utc: bool) -> str:
     return text + fraction + ("Z" if utc else "")
 
 
+def datetime_reader(utc: bool) -> Convert:
+    """`to_datetime` for one field, with AroFlo's usual `YYYY/MM/DD HH:mm:ss` (year 1000 on) rewritten as text
+    once the C parser has checked it, rather than parsed, rebuilt and printed.
+
+    >>> read = datetime_reader(utc=True)
+    >>> read("2023/10/01 23:09:01"), read("Oct 23, 2018 7:00:00 AM")
+    ('2023-10-01T23:09:01Z', '2018-10-23T07:00:00Z')
+    """
+    suffix = "Z" if utc else ""
+
+    def read(value: Any) -> str:
+        if type(value) is str and value[:1] != "0" and _PLAIN.fullmatch(value):
+            try:
+                datetime.fromisoformat(value.replace("/", "-"))  # month 13, 30 February: to_datetime's error
+            except ValueError:
+                pass
+            else:
+                return f"{value[:4]}-{value[5:7]}-{value[8:10]}T{value[11:]}{suffix}"
+        return to_datetime(value, utc)
+
+    return read
+
+
 def to_boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -110,7 +133,33 @@ def to_boolean(value: Any) -> bool:
     raise Unreadable(value)
 
 
+# Plain decimal text, `-12` or `296.7600`, in ASCII digits: read without Decimal where that gives the same.
+_PLAIN_NUMBER = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
+
+
 def to_number(value: Any, integer: bool) -> int | float:
+    """AroFlo's decimal text as a JSON number: integral values an int, others the double that is exactly it.
+
+    >>> to_number("296.7600", integer=False), to_number("-12.00", integer=True), to_number(" 7 ", True)
+    (296.76, -12, 7)
+    >>> to_number("0.1234567890123456789", integer=False)
+    Traceback (most recent call last):
+    ...
+    source_aroflo.components.normalize.Unreadable: 0.1234567890123456789
+    """
+    if type(value) is str and (plain := _PLAIN_NUMBER.fullmatch(value.strip())):
+        sign, whole, fraction = plain.groups()
+        fraction = (fraction or "").rstrip("0")
+        if not fraction:
+            return int(whole) if not sign else -int(whole)
+        # At most 15 significant digits: the double nearest the decimal prints back as it (DBL_DIG), which is
+        # the exactness check below; more digits take that check.
+        if not integer and len(whole.lstrip("0")) + len(fraction) <= 15 and len(fraction) <= 15:
+            return float(f"{sign}{whole}.{fraction}")
+    return _to_number(value, integer)
+
+
+def _to_number(value: Any, integer: bool) -> int | float:
     if isinstance(value, bool):
         raise Unreadable(value)
     try:
@@ -270,7 +319,7 @@ def _scalar_converter(schema: Mapping[str, Any], types: set[str], zero_means_non
     elif declared_format == "date":
         read = to_date
     elif declared_format == "date-time":
-        read = partial(to_datetime, utc=schema.get("airbyte_type") == "timestamp_with_timezone")
+        read = datetime_reader(utc=schema.get("airbyte_type") == "timestamp_with_timezone")
     else:
         read = _as_sent
 

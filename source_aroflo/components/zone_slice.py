@@ -64,8 +64,7 @@ class ZoneSlice:
     @classmethod
     def of(cls, stream_slice: Mapping[str, Any]) -> ZoneSlice:
         """The slice the cursor made, from the mapping the CDK hands back (a split window's child too)."""
-        names = {f.name for f in fields(cls)}
-        values = {name: stream_slice[name] for name in names if stream_slice.get(name) is not None}
+        values = {name: stream_slice[name] for name in _FIELDS if stream_slice.get(name) is not None}
         values["where"] = tuple(values.get("where", ()))
         if "window" in values:
             values["window"] = tuple(values["window"])
@@ -78,3 +77,6 @@ class ZoneSlice:
 
     def but(self, **changes: Any) -> ZoneSlice:
         return replace(self, **changes)
+
+
+_FIELDS = tuple(f.name for f in fields(ZoneSlice))  # what `ZoneSlice.of` reads from a slice
