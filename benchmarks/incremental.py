@@ -104,15 +104,14 @@ class Syncs:
         for message in measured.states:
             descriptor = message.get("stream", {}).get("stream_descriptor", {})
             self.states[descriptor.get("name") or message.get("type", "")] = message
-        counted = sum(stats["daily_counted"].values())
         return IncrementalRow(
             sync=name,
             records=measured.total_records,
             calls=stats["requests"],
             lastupdate_calls=stats["by_zone"].get("lastupdate", 0),
             daily_budget_calls=stats["daily_used"],
-            # The sandbox counts per zone every call that counts against a day, the 20,000 allowance too.
-            secondary_calls=counted - stats["daily_used"],
+            # The sandbox counts the single-record allowance's calls per zone on their own.
+            secondary_calls=sum(stats.get("secondary_counted", {}).values()),
             changes=len(changed),
             delivered=len(changed & delivered_keys(measured)),
             wall_seconds=round(measured.wall_seconds, 3),
