@@ -1,7 +1,8 @@
 """`source-aroflo`: the Airbyte protocol entrypoint (spec, check, discover, read).
 
 Nothing heavy is imported before the command is known: `spec` is answered from the manifest without the CDK
-(spec.py); the other commands import it with the garbage collector held off (startup.py).
+(spec.py); the other commands import it with the garbage collector held off and each class's source read once
+(startup.py).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def run() -> None:
     args = sys.argv[1:]
     if args == ["spec"] and _spec():
         return
-    with startup.paused_while_importing():
+    with startup.paused_while_importing(), startup.class_sources_remembered():
         import source_aroflo.source  # noqa: F401 (the CDK, imported here)
     try:
         source = _source(args)

@@ -1,5 +1,7 @@
-"""The garbage collector held off while `source-aroflo` imports the CDK (run.py).
+"""What `source-aroflo` changes while it imports the CDK (run.py): the garbage collector held off, and the
+source of a class read once.
 
+**The collector.**
 Importing the CDK creates about 100,000 objects that live as long as the process (modules, classes, the
 protocol's serializers, the declarative models) and almost no garbage (2,476 objects in reference cycles,
 0.6 MB). The collector's passes during the import found nothing and took 0.3 of the 2.2 CPU s before the
@@ -10,7 +12,13 @@ What follows (building the source and its streams, the read) makes garbage in cy
 errors) and runs with the collector as before. The import's own few cycles stay until the process ends: a
 `gc.collect()` to free them would cost 0.08 CPU s for 0.6 MB.
 
-Only `source-aroflo` pauses it: a source used in-process (tests, Python callers) is not affected.
+**Class sources.** The CDK's protocol serializers (serpyco_rs, at import) read the docstrings of every
+protocol class's attributes from its source and its bases' sources: `inspect.getsource(enum.Enum)` once per
+enum of the protocol, sixteen times, and Python 3.11 parses all of enum.py to find the class each time
+(0.6 CPU s of every start, measured 2026-12-07). A class's source is the same text throughout the import, so
+`run.py` has `inspect.getsource` remember it per class for the import alone; afterwards inspect is as it was.
+
+Only `source-aroflo` does either: a source used in-process (tests, Python callers) is not affected.
 
 >>> import gc
 >>> with paused_while_importing():
@@ -25,6 +33,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -38,3 +47,33 @@ def paused_while_importing() -> Iterator[None]:
         gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def class_sources_remembered() -> Iterator[None]:
+    """`inspect.getsource` answers once per class within the block; other objects as before.
+
+    >>> import enum, inspect
+    >>> with class_sources_remembered():
+    ...     inspect.getsource(enum.Enum) is inspect.getsource(enum.Enum)
+    True
+    >>> inspect.getsource(enum.Enum) is inspect.getsource(enum.Enum)
+    False
+    """
+    import inspect
+
+    original = inspect.getsource
+    sources: dict[type, str] = {}
+
+    def getsource(obj: Any) -> str:
+        if not isinstance(obj, type):
+            return original(obj)
+        if obj not in sources:
+            sources[obj] = original(obj)  # an error (no source) is raised each time, as before
+        return sources[obj]
+
+    inspect.getsource = getsource  # type: ignore[assignment]  # the same call
+    try:
+        yield
+    finally:
+        inspect.getsource = original

@@ -1,7 +1,8 @@
 """What `source-aroflo` does before its first request (issue 21's start-up cuts), asserted on the work done,
 never on time: `spec` prints the committed spec, the same line the CDK prints, without importing the CDK;
 the manifest the CDK is handed builds the same source as the file as written; the garbage collector is off
-while the CDK is imported and on afterwards, that import's objects frozen."""
+while the CDK is imported and on afterwards, that import's objects frozen; each class's source is read once
+during that import."""
 
 from __future__ import annotations
 
@@ -126,6 +127,34 @@ run.run()
     assert found["at_cdk_import"] is False
     assert found["at_source"] is True
     assert found["frozen_at_source"] > 50_000  # the CDK's modules, classes and models
+
+
+def test_the_cdk_import_reads_each_class_source_once_and_leaves_inspect_as_it_was(tmp_path):
+    """`source-aroflo check`'s import of the CDK with inspect.getsource counted: enum.Enum's source (sixteen
+    parses of enum.py before) is read once; after the import inspect.getsource is the original again."""
+    seen = tmp_path / "seen.json"
+    code = f"""
+import collections, inspect, json, sys
+import source_aroflo.run as run
+original = inspect.getsource
+reads = collections.Counter()
+def counted(obj):
+    source = original(obj)  # a class without source (object) raises: not counted
+    reads[getattr(obj, "__qualname__", "?")] += 1
+    return source
+inspect.getsource = counted
+def _source(args):
+    json.dump({{"reads": reads, "restored": inspect.getsource is counted}}, open({str(seen)!r}, "w"))
+    raise SystemExit(0)
+run._source = _source
+sys.argv = ["source-aroflo", "check", "--config", "unused.json"]
+run.run()
+"""
+    python(code)
+    found = json.loads(seen.read_text())
+    assert found["restored"] is True
+    assert found["reads"]["Enum"] == 1
+    assert found["reads"] and max(found["reads"].values()) == 1
 
 
 @pytest.mark.parametrize("name", ["source_aroflo.manifest", "source_aroflo.spec", "source_aroflo"])
