@@ -318,7 +318,7 @@ def _scalar_readers(
         read = datetime_reader(utc=schema.get("airbyte_type") == "timestamp_with_timezone")
         return read, _blank_or(read)  # date-times rarely repeat: nothing to remember
     else:
-        read = _as_sent
+        return _as_sent, _blank_or(_as_sent)  # any text: nothing to parse, nothing to remember
     return read, _remembering(read)
 
 

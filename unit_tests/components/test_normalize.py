@@ -403,6 +403,57 @@ def test_plain_date_times_read_by_the_fast_path_as_by_the_general_one(sent, expe
         assert normalize(sent, LOCAL) == expected
 
 
+def test_strings_read_again_are_remembered_within_a_bound_and_read_the_same(monkeypatch):
+    """The kinds AroFlo repeats (booleans, dates, amounts) are read once per distinct string, up to
+    REMEMBERED_STRINGS of them; past the bound a string is read each time, with the same answer."""
+    from source_aroflo.components import normalize as module
+
+    monkeypatch.setattr(module, "REMEMBERED_STRINGS", 3)
+    reads: list[str] = []
+
+    def counted(value: str) -> float:
+        reads.append(value)
+        return module.to_number(value, integer=False)
+
+    read = module._remembering(counted)
+    amounts = ["1.5000", "2.0000", " ", "296.7600", "0.1000"]
+    first = [read(amount) for amount in amounts]
+    second = [read(amount) for amount in amounts]
+    assert first == second == [1.5, 2, None, 296.76, 0.1]
+    assert reads == ["1.5000", "2.0000", "296.7600", "0.1000", "296.7600", "0.1000"]  # blank: never read
+
+
+def test_a_string_that_does_not_read_is_never_remembered():
+    from source_aroflo.components import normalize as module
+
+    reads: list[str] = []
+
+    def refusing(value: str) -> bool:
+        reads.append(value)
+        raise Unreadable(value)
+
+    read = module._remembering(refusing)
+    for _ in range(2):
+        with pytest.raises(Unreadable):
+            read("maybe")
+    assert reads == ["maybe", "maybe"]
+
+
+def test_each_kind_remembers_its_own_readings():
+    """"1" is true in a boolean field, 1 in a number field and "1" in text, however often each is read
+    and in whatever order (True == 1 in Python: the types are compared too)."""
+    schema = {"properties": {"done": BOOLEAN, "qty": NUMBER, "count": INTEGER, "code": STRING}}
+    for _ in range(3):
+        record = {"done": "1", "qty": "1", "count": "1", "code": "1"}
+        normalize_object(record, schema)
+        assert [(type(v).__name__, v) for v in record.values()] == [
+            ("bool", True),
+            ("int", 1),
+            ("int", 1),
+            ("str", "1"),
+        ]
+
+
 CUSTOM_FIELD = {
     "type": ["null", "object"],
     "properties": {
