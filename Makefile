@@ -30,7 +30,10 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock aroflo-client/pyproject.toml desti
 	$(UV) sync --frozen --all-packages --compile-bytecode --python $(PYTHON)
 	touch $@
 
+# The connector's own modules compiled as its dependencies are (and as the image's pip install does): a
+# process then starts from bytecode even where PYTHONDONTWRITEBYTECODE is set.
 install: $(VENV)/.synced
+	$(VENV)/bin/python -m compileall -q source_aroflo aroflo-client/aroflo_client destination-aroflo/destination_aroflo >/dev/null
 
 $(DEMO_VENV)/.synced: $(UV) scripts/pyairbyte/pyproject.toml scripts/pyairbyte/uv.lock
 	UV_PROJECT_ENVIRONMENT=$(CURDIR)/$(DEMO_VENV) $(UV) sync --frozen --project scripts/pyairbyte --python $(PYTHON)

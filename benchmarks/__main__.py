@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--smoke", action="store_true", help="tiny and quick: 5 streams, sizes 0.01 and 0.1")
     parser.add_argument("--out", type=Path, help="JSON file (default: benchmarks/results/<date-time>.json)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="full reads per reader, taking turns; medians reported"
+    )
     parser.add_argument("--ref", help="measure another version of the connector (a commit-ish; versions.py)")
     args = parser.parse_args(argv)
     if args.ref:
@@ -81,6 +84,7 @@ def measure(args: argparse.Namespace, commit: str) -> int:
         "machine": _machine(),
         "smoke": args.smoke,
         "sizes": sorted(args.sizes),
+        "repeat": args.repeat,
         "minimum_calls_formula": MINIMUM_CALLS,
         "full_read": [],
         "checks": CHECKS,
@@ -95,7 +99,9 @@ def measure(args: argparse.Namespace, commit: str) -> int:
                     result["streams"] = _write_catalogs(sandbox.config_path, folder, args.streams)
                 streams = result["streams"]
                 _progress(f"scale {scale:g}: full reads")
-                connector, minimal = full_reads(sandbox, folder, folder / "full.json", streams)
+                connector, minimal = full_reads(
+                    sandbox, folder, folder / "full.json", streams, repeat=args.repeat
+                )
                 result["full_read"] += [connector.as_dict(), minimal.as_dict()]
                 _progress(_summary(connector), _summary(minimal))
                 if scale == sizes[-1]:

@@ -4,15 +4,20 @@ The connector reads first; the minimal reader then sends the same queries, taken
 log of the connector's run (each distinct zone + WHERE + join + page size), so the two read the same
 records without the minimal reader knowing the connector's rules. Calls are the sandbox's count.
 
-    connector, minimal = full_reads(sandbox, folder, catalog, streams)
+With `repeat` above 1 the two readers take turns that many times (a busy machine weighs on both alike) and
+each row holds the medians of its runs' CPU, wall and peak RSS, every run's figures in `runs`, and the
+worst of their checks (the highest return code, any mismatch, the fewest calls).
+
+    connector, minimal = full_reads(sandbox, folder, catalog, streams, repeat=3)
     -> ReaderRow(reader="connector", scale=0.4, records=20347, truth=20347, calls=70, minimum_calls=70, ...)
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +58,7 @@ class ReaderRow:
     extra_calls: dict[str, int] = field(default_factory=dict)  # zone -> calls - minimum, where not 0
     returncode: int = 0
     errors: list[str] = field(default_factory=list)
+    runs: list[dict[str, float]] = field(default_factory=list)  # each run's cpu/wall/RSS when repeated
 
     @property
     def calls_over_minimum(self) -> float:
@@ -128,21 +134,43 @@ def queries_from_log(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def full_reads(
-    sandbox: SandboxProcess, folder: Path, catalog: Path, streams: list[str]
+    sandbox: SandboxProcess, folder: Path, catalog: Path, streams: list[str], repeat: int = 1
 ) -> tuple[ReaderRow, ReaderRow]:
-    """The connector's full read, then the minimal reader's read of the same queries."""
-    sandbox.fresh_counters()
-    connector = run_reader(connector_read(sandbox.config_path, catalog))
-    connector_stats = sandbox.stats(log=True)
+    """The connector's full read, then the minimal reader's read of the same queries; `repeat` turns each."""
     queries = folder / f"queries-{sandbox.scale}.json"
-    queries.write_text(json.dumps(queries_from_log(connector_stats["log"]), indent=1))
+    connector_rows: list[ReaderRow] = []
+    minimal_rows: list[ReaderRow] = []
+    for _ in range(repeat):
+        sandbox.fresh_counters()
+        connector = run_reader(connector_read(sandbox.config_path, catalog))
+        connector_stats = sandbox.stats(log=True)
+        if not connector_rows:
+            queries.write_text(json.dumps(queries_from_log(connector_stats["log"]), indent=1))
+        connector_rows.append(row("connector", sandbox, connector, connector_stats, streams))
 
-    sandbox.fresh_counters()
-    minimal = run_reader(minimal_read(sandbox.config_path, queries))
-    minimal_stats = sandbox.stats()
-    return (
-        row("connector", sandbox, connector, connector_stats, streams),
-        row("minimal", sandbox, minimal, minimal_stats, streams),
+        sandbox.fresh_counters()
+        minimal = run_reader(minimal_read(sandbox.config_path, queries))
+        minimal_rows.append(row("minimal", sandbox, minimal, sandbox.stats(), streams))
+    return medians(connector_rows), medians(minimal_rows)
+
+
+def medians(rows: list[ReaderRow]) -> ReaderRow:
+    """One row for the runs of one reader: median cost, every run's cost, the worst of their checks."""
+    if len(rows) == 1:
+        return rows[0]
+    return replace(
+        rows[0],
+        wall_seconds=round(statistics.median(r.wall_seconds for r in rows), 3),
+        cpu_seconds=round(statistics.median(r.cpu_seconds for r in rows), 3),
+        peak_rss_mb=round(statistics.median(r.peak_rss_mb for r in rows), 1),
+        calls=min(r.calls for r in rows),
+        returncode=max((r.returncode for r in rows), key=abs),
+        mismatched_streams=next((r.mismatched_streams for r in rows if r.mismatched_streams), {}),
+        errors=[error for r in rows for error in r.errors],
+        runs=[
+            {"cpu_seconds": r.cpu_seconds, "wall_seconds": r.wall_seconds, "peak_rss_mb": r.peak_rss_mb}
+            for r in rows
+        ],
     )
 
 

@@ -102,6 +102,14 @@ def _comparison(rows: list[dict[str, Any]]) -> list[str]:
         if by["minimal", s]["cpu_seconds"]
     ]
     lines = ["CPU per record, connector ÷ minimal (same records): " + ", ".join(ratios)]
+    for r in rows:
+        if r.get("runs"):
+            cpu = ", ".join(f"{run['cpu_seconds']:.2f}" for run in r["runs"])
+            rss = ", ".join(f"{run['peak_rss_mb']:.1f}" for run in r["runs"])
+            lines.append(
+                f"{r['reader']} at {r['scale']:g}: medians of {len(r['runs'])} runs; "
+                f"CPU s {cpu}; RSS MB {rss}"
+            )
     if len(scales) > 1:
         low, high = scales[0], scales[-1]
         growth = []
