@@ -36,6 +36,8 @@ def exported(ref: str) -> Iterator[Path]:
             check=True,
         ).stdout
         subprocess.run(["tar", "-x", "-C", temporary], input=archive, check=True)
+        # Compiled, as `make install` compiles the working tree's: both versions start from bytecode.
+        subprocess.run([sys.executable, "-m", "compileall", "-q", temporary], capture_output=True, check=True)
         yield Path(temporary)
 
 
