@@ -34,6 +34,6 @@ ENTRYPOINT ["source-aroflo"]
 
 # In step with metadata.yaml (dockerRepository, dockerImageTag) and pyproject.toml's version.
 LABEL io.airbyte.name=airbyte/source-aroflo
-LABEL io.airbyte.version=0.4.0
+LABEL io.airbyte.version=0.4.1
 
 USER airbyte

@@ -79,7 +79,13 @@ class Envelope:
         return self.ok and DEFAULT_FILTER_APPLIED in self.message.lower()
 
     def records(self, record_key: str) -> list[MutableMapping[str, Any]]:
-        """The records of a successful page; an error envelope is never data. A lone object is one record."""
+        """The records of a successful page; an error envelope is never data. A lone object is one record.
+        Copies: what a caller changes in them stays out of the page (a page can have several readers)."""
+        return [dict(record) for record in self.owned_records(record_key)]
+
+    def owned_records(self, record_key: str) -> list[MutableMapping[str, Any]]:
+        """`records` themselves, not copies, for the one reader that owns a page's records (a zone stream's
+        extractor, whose typing changes them in place): a copy of every record less held per page."""
         if not self.ok:
             return []
         records = self.zone_response.get(record_key)
@@ -87,7 +93,7 @@ class Envelope:
             records = [records]
         if not isinstance(records, list):
             return []
-        return [dict(record) for record in records if isinstance(record, Mapping)]
+        return [record for record in records if type(record) is dict or isinstance(record, MutableMapping)]
 
     @property
     def rows(self) -> int | None:

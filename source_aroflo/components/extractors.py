@@ -30,4 +30,6 @@ class ZoneRecordExtractor(RecordExtractor):
         self._record_key = self.record_key or stream_parameters.record_key(parameters)
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        return Envelope.read(response).records(self._record_key)
+        # The only reader of a zone page's records (a documents stream reads its parents with its own
+        # extractor): they are typed in place, not copied.
+        return Envelope.read(response).owned_records(self._record_key)
