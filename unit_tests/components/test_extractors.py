@@ -82,3 +82,18 @@ def test_non_object_items_are_skipped():
     assert _extract({"status": "0", "zoneresponse": {"materials": [{"lineid": "a"}, "junk", 3]}}) == [
         {"lineid": "a"}
     ]
+
+
+def test_a_zone_page_hands_over_its_records_and_records_still_copies():
+    """The zone extractor is a page's one reader: it gets the page's own records (typed in place, no copy
+    held beside them); `records` still gives copies to a page's other readers (a documents stream's
+    parents)."""
+    body = {"status": "0", "zoneresponse": {"tasks": [{"taskid": "a"}, "odd"]}}
+    envelope = Envelope.of(body)
+    owned = envelope.owned_records("tasks")
+    assert owned == [{"taskid": "a"}] and owned[0] is body["zoneresponse"]["tasks"][0]
+    copied = envelope.records("tasks")
+    assert copied == owned and copied[0] is not owned[0]
+    page = _response(body)
+    extracted = list(ZoneRecordExtractor(config={}, parameters={"zone": "tasks"}).extract_records(page))
+    assert extracted == owned and extracted[0] is Envelope.read(page).owned_records("tasks")[0]
