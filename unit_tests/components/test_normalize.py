@@ -440,7 +440,7 @@ def test_a_string_that_does_not_read_is_never_remembered():
 
 
 def test_each_kind_remembers_its_own_readings():
-    """"1" is true in a boolean field, 1 in a number field and "1" in text, however often each is read
+    """ "1" is true in a boolean field, 1 in a number field and "1" in text, however often each is read
     and in whatever order (True == 1 in Python: the types are compared too)."""
     schema = {"properties": {"done": BOOLEAN, "qty": NUMBER, "count": INTEGER, "code": STRING}}
     for _ in range(3):
