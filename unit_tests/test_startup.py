@@ -99,31 +99,40 @@ def test_source_aroflo_is_imported_when_asked_for():
     ).split() == ["False", "True"]
 
 
-def test_the_collector_is_off_while_the_cdk_is_imported_and_on_afterwards(tmp_path):
-    """`source-aroflo read` with the CDK's import and the source's construction observed: the collector is
-    off for the import, on (with the import's objects frozen) when the source is built."""
+def observed_start(tmp_path: Path, setup: str, observed: str) -> dict:
+    """`source-aroflo check` in a new interpreter: `setup` runs before run.py does; when the source is about
+    to be built, the dict expression `observed` is written and the process ends. That dict, read back."""
     seen = tmp_path / "seen.json"
     code = f"""
-import gc, json, sys
+import json, sys
 import source_aroflo.run as run
-seen = {{}}
-class Finder:  # notes the collector's state when the CDK's package is first imported
-    def find_spec(self, name, path=None, target=None):
-        if name == "airbyte_cdk":
-            seen["at_cdk_import"] = gc.isenabled()
-        return None
-sys.meta_path.insert(0, Finder())
+{setup}
 def _source(args):
-    seen["at_source"] = gc.isenabled()
-    seen["frozen_at_source"] = gc.get_freeze_count()
-    json.dump(seen, open({str(seen)!r}, "w"))
+    json.dump({observed}, open({str(seen)!r}, "w"))
     raise SystemExit(0)
 run._source = _source
 sys.argv = ["source-aroflo", "check", "--config", "unused.json"]
 run.run()
 """
     python(code)
-    found = json.loads(seen.read_text())
+    return json.loads(seen.read_text())
+
+
+def test_the_collector_is_off_while_the_cdk_is_imported_and_on_afterwards(tmp_path):
+    """`source-aroflo read` with the CDK's import and the source's construction observed: the collector is
+    off for the import, on (with the import's objects frozen) when the source is built."""
+    setup = """
+import gc
+seen = {}
+class Finder:  # notes the collector's state when the CDK's package is first imported
+    def find_spec(self, name, path=None, target=None):
+        if name == "airbyte_cdk":
+            seen["at_cdk_import"] = gc.isenabled()
+        return None
+sys.meta_path.insert(0, Finder())
+"""
+    observed = '{**seen, "at_source": gc.isenabled(), "frozen_at_source": gc.get_freeze_count()}'
+    found = observed_start(tmp_path, setup, observed)
     assert found["at_cdk_import"] is False
     assert found["at_source"] is True
     assert found["frozen_at_source"] > 50_000  # the CDK's modules, classes and models
@@ -132,10 +141,8 @@ run.run()
 def test_the_cdk_import_reads_each_class_source_once_and_leaves_inspect_as_it_was(tmp_path):
     """`source-aroflo check`'s import of the CDK with inspect.getsource counted: enum.Enum's source (sixteen
     parses of enum.py before) is read once; after the import inspect.getsource is the original again."""
-    seen = tmp_path / "seen.json"
-    code = f"""
-import collections, inspect, json, sys
-import source_aroflo.run as run
+    setup = """
+import collections, inspect
 original = inspect.getsource
 reads = collections.Counter()
 def counted(obj):
@@ -143,15 +150,8 @@ def counted(obj):
     reads[getattr(obj, "__qualname__", "?")] += 1
     return source
 inspect.getsource = counted
-def _source(args):
-    json.dump({{"reads": reads, "restored": inspect.getsource is counted}}, open({str(seen)!r}, "w"))
-    raise SystemExit(0)
-run._source = _source
-sys.argv = ["source-aroflo", "check", "--config", "unused.json"]
-run.run()
 """
-    python(code)
-    found = json.loads(seen.read_text())
+    found = observed_start(tmp_path, setup, '{"reads": reads, "restored": inspect.getsource is counted}')
     assert found["restored"] is True
     assert found["reads"]["Enum"] == 1
     assert found["reads"] and max(found["reads"].values()) == 1
